@@ -1,0 +1,15 @@
+import type { Core } from '@strapi/strapi';
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
+  host: env('HOST', '0.0.0.0'),
+  port: env.int('PORT', 1337),
+  // Behind a load balancer the public URL and proxy headers matter for links and rate limiting by client IP.
+  url: env('PUBLIC_URL', ''),
+  proxy: { koa: env.bool('IS_PROXIED', false) },
+  app: {
+    keys: env.array('APP_KEYS'),
+  },
+  cron: { enabled: env.bool('CRON_ENABLED', false) },
+});
+
+export default config;
