@@ -10,6 +10,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     keys: env.array('APP_KEYS'),
   },
   cron: { enabled: env.bool('CRON_ENABLED', false) },
+  // No update checks: bureaus run offline or behind firewalls, and upgrades are a reviewed change.
+  logger: { updates: { enabled: false } },
 });
 
 export default config;

@@ -20,7 +20,6 @@ const wanted = {
   JWT_SECRET: secret,
   ENCRYPTION_KEY: secret,
   STRAPI_TELEMETRY_DISABLED: () => 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: () => 'true',
 };
 
 const existing = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';

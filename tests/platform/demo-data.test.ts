@@ -1,0 +1,108 @@
+import fs from 'fs';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { requiredCertificateTier, TEACHER_POSITIONS, type TeacherPosition } from '../../src/teacher-positions';
+import { SCHOOL_STAGES } from '../../src/school-stages';
+
+interface Account {
+  username: string;
+  password: string;
+  role: string;
+  positions: string[];
+}
+
+let app: TestApp;
+let accounts: Account[];
+const accountsFile = () => process.env.DEMO_ACCOUNTS_FILE as string;
+
+beforeAll(async () => {
+  app = await startApp({ demo: true });
+  accounts = JSON.parse(fs.readFileSync(accountsFile(), 'utf8'));
+});
+afterAll(async () => {
+  fs.rmSync(accountsFile(), { force: true });
+  await app?.stop();
+});
+
+describe('demo content on an empty database', () => {
+  test('one city, two districts, at least 6 schools covering every stage', async () => {
+    const schools = await app.strapi.db.query('api::school.school').findMany({});
+    expect(schools.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(schools.map((s) => s.city))).toEqual(new Set(['青溪市']));
+    expect(new Set(schools.map((s) => s.district))).toEqual(new Set(['东湖区', '西山县']));
+    expect(new Set(schools.flatMap((s) => s.stages))).toEqual(new Set(SCHOOL_STAGES));
+  });
+
+  test('at least 40 teachers across every position, each with the tier its positions require', async () => {
+    const teachers = await app.strapi.db.query('api::teacher.teacher').findMany({ populate: ['school', 'user'] });
+    expect(teachers.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(teachers.flatMap((t) => t.positions))).toEqual(new Set(TEACHER_POSITIONS));
+    for (const teacher of teachers) {
+      expect(teacher.certificateTier).toBe(requiredCertificateTier(teacher.positions as TeacherPosition[]));
+      expect(teacher.school).not.toBeNull();
+      expect(teacher.user).not.toBeNull();
+    }
+  });
+
+  test('the accounts file lists researcher, coordinator and MH, homeroom and subject teachers with strong random passwords', () => {
+    expect((fs.statSync(accountsFile()).mode & 0o777).toString(8)).toBe('600');
+    for (const account of accounts) {
+      expect(Object.keys(account).sort()).toEqual(['password', 'positions', 'role', 'username']);
+      expect(account.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    }
+    expect(new Set(accounts.map((a) => a.password)).size).toBe(accounts.length);
+    const roles = accounts.map((a) => a.role);
+    expect(roles).toEqual(expect.arrayContaining(['researcher', 'coordinator', 'teacher']));
+    const teacherPositions = accounts.filter((a) => a.role === 'teacher').map((a) => a.positions);
+    for (const position of ['mh_fulltime', 'homeroom', 'subject']) {
+      expect(teacherPositions.some((positions) => positions.includes(position))).toBe(true);
+    }
+    expect(teacherPositions).toContainEqual(['subject']);
+  });
+
+  test('every demo account signs in with its password and /api/me shows its role', async () => {
+    for (const account of accounts) {
+      const login = await app.http().post('/api/auth/local').send({ identifier: account.username, password: account.password });
+      expect(login.status).toBe(200);
+      expect(login.body.user.username).toBe(account.username);
+      expect(login.body.user).not.toHaveProperty('email');
+      expect(login.body.user).not.toHaveProperty('password');
+
+      const me = await app.http().get('/api/me').set('Authorization', `Bearer ${login.body.jwt}`);
+      expect(me.status).toBe(200);
+      expect(me.body.data.role.type).toBe(account.role);
+      if (account.role === 'teacher') {
+        expect(me.body.data.teacher.positions).toEqual(account.positions);
+        expect(me.body.data.teacher.school.city).toBe('青溪市');
+      } else {
+        expect(me.body.data.teacher).toBeNull();
+      }
+    }
+  });
+
+  test('a wrong password is refused', async () => {
+    const res = await app.http().post('/api/auth/local').send({ identifier: accounts[0].username, password: 'wrong-password' });
+    expect(res.status).toBe(400);
+    expect(res.body.jwt).toBeUndefined();
+    expect(res.body.error.message).toBe('Invalid identifier or password');
+  });
+
+  test('a teacher account without a password (not yet activated) cannot sign in', async () => {
+    const inactive = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { password: null } });
+    expect(inactive).not.toBeNull();
+    const res = await app.http().post('/api/auth/local').send({ identifier: inactive.username, password: 'anything-at-all' });
+    expect(res.status).toBe(400);
+  });
+
+  test('restarting on the same database loads nothing twice and keeps the passwords', async () => {
+    const before = await Promise.all(
+      ['api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
+    );
+    const fileBefore = fs.readFileSync(accountsFile(), 'utf8');
+    await app.restart();
+    const after = await Promise.all(
+      ['api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
+    );
+    expect(after).toEqual(before);
+    expect(fs.readFileSync(accountsFile(), 'utf8')).toBe(fileBefore);
+  });
+});
