@@ -16,6 +16,17 @@ afterAll(async () => {
   await app?.stop();
 });
 
+test('the suite runs on the database it was asked for, a fresh one per file', async () => {
+  const expected = process.env.DATABASE_CLIENT === 'postgres' ? 'postgres' : 'sqlite';
+  expect(app.strapi.db.dialect.client).toBe(expected);
+  if (expected === 'postgres') {
+    const result = await app.strapi.db.connection.raw('select current_database() as name');
+    expect(result.rows[0].name).toBe(app.db.name);
+  } else {
+    expect(app.strapi.db.connection.client.config.connection.filename).toBe(app.db.name);
+  }
+});
+
 test('GET /_health answers 204', async () => {
   const res = await app.http().get('/_health');
   expect(res.status).toBe(204);
