@@ -1,16 +1,33 @@
 import type { Core } from '@strapi/strapi';
 
-const config: Core.Config.Middlewares = [
-  'strapi::logger',
-  'strapi::errors',
-  'strapi::security',
-  'strapi::cors',
-  'strapi::poweredBy',
-  'strapi::query',
-  'strapi::body',
-  'strapi::session',
-  'strapi::favicon',
-  'strapi::public',
-];
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
+  // Media on an S3-compatible store must be allowed by the admin panel's content security policy.
+  const mediaOrigins = env('S3_PUBLIC_URL') ? [new URL(env('S3_PUBLIC_URL')).origin] : [];
+  return [
+    'strapi::logger',
+    'strapi::errors',
+    {
+      name: 'strapi::security',
+      config: {
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: {
+            'img-src': ["'self'", 'data:', 'blob:', ...mediaOrigins],
+            'media-src': ["'self'", 'data:', 'blob:', ...mediaOrigins],
+            upgradeInsecureRequests: null,
+          },
+        },
+      },
+    },
+    // Comma-separated front-end origins in production, e.g. CORS_ORIGINS=https://xinyu.example.edu.cn
+    { name: 'strapi::cors', config: { origin: env.array('CORS_ORIGINS', ['*']) } },
+    'strapi::poweredBy',
+    'strapi::query',
+    'strapi::body',
+    'strapi::session',
+    'strapi::favicon',
+    'strapi::public',
+  ];
+};
 
 export default config;

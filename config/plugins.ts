@@ -13,6 +13,25 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       register: { allowedFields: [] },
     },
   },
+  // Several instances need shared storage: UPLOAD_PROVIDER=aws-s3 uses any S3-compatible store
+  // (needs @strapi/provider-upload-aws-s3 at the same version as @strapi/strapi; see README).
+  ...(env('UPLOAD_PROVIDER', 'local') === 'aws-s3' && {
+    upload: {
+      config: {
+        provider: 'aws-s3',
+        providerOptions: {
+          baseUrl: env('S3_PUBLIC_URL'),
+          s3Options: {
+            endpoint: env('S3_ENDPOINT'),
+            region: env('S3_REGION', 'us-east-1'),
+            forcePathStyle: env.bool('S3_FORCE_PATH_STYLE', true),
+            credentials: { accessKeyId: env('S3_ACCESS_KEY_ID'), secretAccessKey: env('S3_SECRET_ACCESS_KEY') },
+            params: { Bucket: env('S3_BUCKET') },
+          },
+        },
+      },
+    },
+  }),
 });
 
 export default config;

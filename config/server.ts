@@ -9,7 +9,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   app: {
     keys: env.array('APP_KEYS'),
   },
-  cron: { enabled: env.bool('CRON_ENABLED', false) },
+  // With several instances, set CRON_ENABLED=false on all but one so scheduled jobs run once.
+  cron: { enabled: env.bool('CRON_ENABLED', true) },
   // No update checks: bureaus run offline or behind firewalls, and upgrades are a reviewed change.
   logger: { updates: { enabled: false } },
 });
