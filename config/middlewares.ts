@@ -23,7 +23,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     { name: 'strapi::cors', config: { origin: env.array('CORS_ORIGINS', ['*']) } },
     'strapi::poweredBy',
     'strapi::query',
-    'strapi::body',
+    { name: 'strapi::body', config: { formidable: { maxFileSize: env.int('UPLOAD_MAX_BYTES', 200 * 1024 * 1024) } } },
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

@@ -13,11 +13,19 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       register: { allowedFields: [] },
     },
   },
-  // Several instances need shared storage: UPLOAD_PROVIDER=aws-s3 uses any S3-compatible store
-  // (needs @strapi/provider-upload-aws-s3 at the same version as @strapi/strapi; see README).
-  ...(env('UPLOAD_PROVIDER', 'local') === 'aws-s3' && {
-    upload: {
-      config: {
+  upload: {
+    config: {
+      // Images, PDF and common video only; SVG (can carry scripts) and everything else is refused.
+      sizeLimit: env.int('UPLOAD_MAX_BYTES', 200 * 1024 * 1024),
+      security: {
+        allowedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf', 'video/mp4', 'video/webm', 'video/quicktime'],
+        deniedTypes: ['image/svg+xml', 'text/html', 'application/x-msdownload'],
+      },
+      // sharp renders these responsive widths for every image (plus a thumbnail).
+      breakpoints: { large: 1600, medium: 1000, small: 600 },
+      // Several instances need shared storage: UPLOAD_PROVIDER=aws-s3 uses any S3-compatible store
+      // (needs @strapi/provider-upload-aws-s3 at the same version as @strapi/strapi; see README).
+      ...(env('UPLOAD_PROVIDER', 'local') === 'aws-s3' && {
         provider: 'aws-s3',
         providerOptions: {
           baseUrl: env('S3_PUBLIC_URL'),
@@ -29,9 +37,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
             params: { Bucket: env('S3_BUCKET') },
           },
         },
-      },
+      }),
     },
-  }),
+  },
 });
 
 export default config;

@@ -1,13 +1,19 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
+import { contentRulesMiddleware } from './content-rules';
+import { syncThemes } from './reference-data/themes';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
+import { ensureSearchTables, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     strapi.documents.use(teacherPositionsMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
+    // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
+    strapi.documents.use(searchIndexMiddleware);
+    strapi.documents.use(contentRulesMiddleware);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -16,6 +22,8 @@ export default {
       strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);
     }
     await disableSelfRegistration(strapi);
+    await syncThemes(strapi);
+    await ensureSearchTables(strapi.db.connection);
 
     if (await shouldLoadDemoData(strapi)) {
       await loadDemoData(strapi);

@@ -443,6 +443,338 @@ export interface AdminUser extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiCounselingCaseCounselingCase
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'counseling_cases';
+  info: {
+    description: 'An anonymised counselling case for teaching; never a student file';
+    displayName: '\u5FC3\u7406\u8F85\u5BFC\u6848\u4F8B Counselling case';
+    pluralName: 'counseling-cases';
+    singularName: 'counseling-case';
+  };
+  options: {
+    draftAndPublish: true;
+  };
+  attributes: {
+    anonymised: Schema.Attribute.Boolean &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<false>;
+    approaches: Schema.Attribute.JSON;
+    assessment: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 6000;
+      }>;
+    author: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'>;
+    background: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 6000;
+      }>;
+    consentObtained: Schema.Attribute.Boolean &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<false>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    format: Schema.Attribute.Enumeration<['individual', 'group']> &
+      Schema.Attribute.Required;
+    gradeBand: Schema.Attribute.Enumeration<
+      [
+        'lower_primary',
+        'upper_primary',
+        'junior_secondary',
+        'senior_secondary',
+        'vocational',
+      ]
+    > &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::counseling-case.counseling-case'
+    > &
+      Schema.Attribute.Private;
+    outcome: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    problemCategory: Schema.Attribute.Enumeration<
+      [
+        'emotion',
+        'interpersonal',
+        'learning_stress',
+        'adaptation',
+        'family',
+        'self_identity',
+        'internet_use',
+        'behaviour',
+      ]
+    > &
+      Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    reflection: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    school: Schema.Attribute.Relation<'manyToOne', 'api::school.school'>;
+    sessions: Schema.Attribute.Component<'counseling.session', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    slug: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    themes: Schema.Attribute.Relation<'manyToMany', 'api::theme.theme'>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiLessonPlanLessonPlan extends Struct.CollectionTypeSchema {
+  collectionName: 'lesson_plans';
+  info: {
+    description: 'A mental-health lesson plan (\u6559\u6848 / \u5FC3\u7406\u6D3B\u52A8\u8BFE)';
+    displayName: '\u5FC3\u7406\u6D3B\u52A8\u8BFE\u6559\u6848 Lesson plan';
+    pluralName: 'lesson-plans';
+    singularName: 'lesson-plan';
+  };
+  options: {
+    draftAndPublish: true;
+  };
+  attributes: {
+    attachments: Schema.Attribute.Media<'files' | 'images' | 'videos', true>;
+    author: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'>;
+    classHours: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 6;
+          min: 0.5;
+        },
+        number
+      >;
+    cover: Schema.Attribute.Media<'images'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    durationMinutes: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 240;
+          min: 5;
+        },
+        number
+      >;
+    fiveEducationTags: Schema.Attribute.JSON;
+    gradeBand: Schema.Attribute.Enumeration<
+      [
+        'lower_primary',
+        'upper_primary',
+        'junior_secondary',
+        'senior_secondary',
+        'vocational',
+      ]
+    > &
+      Schema.Attribute.Required;
+    gradeFrom: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 12;
+          min: 1;
+        },
+        number
+      >;
+    gradeTo: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 12;
+          min: 1;
+        },
+        number
+      >;
+    keywords: Schema.Attribute.JSON;
+    lessonType: Schema.Attribute.Enumeration<
+      [
+        'activity_lesson',
+        'theme_class_meeting',
+        'group_counselling',
+        'subject_integration',
+        'life_education',
+        'parent_class',
+      ]
+    > &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::lesson-plan.lesson-plan'
+    > &
+      Schema.Attribute.Private;
+    materials: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    objectives: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    school: Schema.Attribute.Relation<'manyToOne', 'api::school.school'>;
+    slug: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    steps: Schema.Attribute.Component<'lesson.step', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 12;
+          min: 1;
+        },
+        number
+      >;
+    summary: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    themes: Schema.Attribute.Relation<'manyToMany', 'api::theme.theme'>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiPsychodramaScriptPsychodramaScript
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'psychodrama_scripts';
+  info: {
+    description: 'A campus psychodrama / psychological sitcom script';
+    displayName: '\u6821\u56ED\u5FC3\u7406\u5267\u5267\u672C Psychodrama script';
+    pluralName: 'psychodrama-scripts';
+    singularName: 'psychodrama-script';
+  };
+  options: {
+    draftAndPublish: true;
+  };
+  attributes: {
+    author: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'>;
+    castSize: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 60;
+          min: 1;
+        },
+        number
+      >;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    discussionQuestions: Schema.Attribute.JSON;
+    durationMinutes: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 240;
+          min: 5;
+        },
+        number
+      >;
+    enactment: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    facilitatorNotes: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    gradeBand: Schema.Attribute.Enumeration<
+      [
+        'lower_primary',
+        'upper_primary',
+        'junior_secondary',
+        'senior_secondary',
+        'vocational',
+      ]
+    > &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::psychodrama-script.psychodrama-script'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    roles: Schema.Attribute.Component<'psychodrama.role', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    scenes: Schema.Attribute.Component<'psychodrama.scene', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    school: Schema.Attribute.Relation<'manyToOne', 'api::school.school'>;
+    sensitiveTopicWarnings: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    sharing: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    slug: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    synopsis: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    techniques: Schema.Attribute.JSON;
+    themes: Schema.Attribute.Relation<'manyToMany', 'api::theme.theme'>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    video: Schema.Attribute.Media<'videos'>;
+    warmUp: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+  };
+}
+
 export interface ApiSchoolSchool extends Struct.CollectionTypeSchema {
   collectionName: 'schools';
   info: {
@@ -553,6 +885,56 @@ export interface ApiTeacherTeacher extends Struct.CollectionTypeSchema {
       'oneToOne',
       'plugin::users-permissions.user'
     > &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiThemeTheme extends Struct.CollectionTypeSchema {
+  collectionName: 'themes';
+  info: {
+    description: 'Reference data from database/reference/themes.json';
+    displayName: '\u4E3B\u9898 Theme';
+    pluralName: 'themes';
+    singularName: 'theme';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    description: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::theme.theme'> &
+      Schema.Attribute.Private;
+    nameEn: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
+    nameZh: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    slug: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    source: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
   };
 }
@@ -1069,8 +1451,12 @@ declare module '@strapi/strapi' {
       'admin::transfer-token': AdminTransferToken;
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
+      'api::counseling-case.counseling-case': ApiCounselingCaseCounselingCase;
+      'api::lesson-plan.lesson-plan': ApiLessonPlanLessonPlan;
+      'api::psychodrama-script.psychodrama-script': ApiPsychodramaScriptPsychodramaScript;
       'api::school.school': ApiSchoolSchool;
       'api::teacher.teacher': ApiTeacherTeacher;
+      'api::theme.theme': ApiThemeTheme;
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::i18n.locale': PluginI18NLocale;

@@ -1,0 +1,3 @@
+import { createCurriculumController } from '../../../content-api/controller';
+
+export default createCurriculumController('api::lesson-plan.lesson-plan');

@@ -1,0 +1,3 @@
+import { publishRoutes } from '../../../content-api/routes';
+
+export default publishRoutes('lesson-plans', 'lesson-plan');

@@ -1,0 +1,3 @@
+import { createCurriculumService } from '../../../content-api/service';
+
+export default createCurriculumService('api::lesson-plan.lesson-plan');

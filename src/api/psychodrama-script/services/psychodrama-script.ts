@@ -1,0 +1,3 @@
+import { createCurriculumService } from '../../../content-api/service';
+
+export default createCurriculumService('api::psychodrama-script.psychodrama-script');

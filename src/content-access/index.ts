@@ -1,0 +1,40 @@
+import type { Core } from '@strapi/strapi';
+import { isMentalHealthTeacher, type TeacherPosition } from '../teacher-positions';
+
+export interface CallerProfile {
+  role: string;
+  teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null } | null;
+}
+
+/** Who is calling: role type and teacher profile, loaded once per request. */
+export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<CallerProfile> {
+  if (ctx.state.callerProfile) return ctx.state.callerProfile;
+  const user = ctx.state.user;
+  const teacher = user
+    ? await strapi.documents('api::teacher.teacher').findFirst({
+        filters: { user: { id: user.id } },
+        fields: ['positions'],
+        populate: { school: { fields: ['documentId'] } },
+      })
+    : null;
+  const profile: CallerProfile = {
+    role: user?.role?.type ?? 'public',
+    teacher: teacher
+      ? {
+          documentId: teacher.documentId,
+          positions: teacher.positions as TeacherPosition[],
+          schoolDocumentId: (teacher as any).school?.documentId ?? null,
+        }
+      : null,
+  };
+  ctx.state.callerProfile = profile;
+  return profile;
+}
+
+export const isResearcher = (profile: CallerProfile) => profile.role === 'researcher';
+
+/** Counselling cases are for researchers and for teachers holding a mental-health post (A tier). */
+export function canReadCounselingCases(profile: CallerProfile): boolean {
+  if (isResearcher(profile)) return true;
+  return profile.role === 'teacher' && !!profile.teacher && isMentalHealthTeacher(profile.teacher.positions);
+}

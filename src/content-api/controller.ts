@@ -1,0 +1,67 @@
+import { factories, type Core } from '@strapi/strapi';
+import type { ContentUid } from '../curriculum';
+import { callerProfile } from '../content-access';
+
+/**
+ * Thin controllers for the curriculum types: validate → sanitize → call the service → sanitize output.
+ * Output is sanitized against the schema without per-role relation checks, because the populate is fixed
+ * server-side to public fields (a teacher may see an author's name without reading the teacher API).
+ */
+export function createCurriculumController(uid: ContentUid) {
+  return factories.createCoreController(uid as any, ({ strapi }: { strapi: Core.Strapi }) => {
+    const service = () => strapi.service(uid as any) as any;
+    const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(uid as any));
+
+    return {
+      async find(ctx) {
+        await this.validateQuery(ctx);
+        const query = await this.sanitizeQuery(ctx);
+        const { results, pagination } = await service().list(await callerProfile(strapi, ctx), query);
+        return this.transformResponse(await output(results), { pagination });
+      },
+
+      async findOne(ctx) {
+        await this.validateQuery(ctx);
+        const query = await this.sanitizeQuery(ctx);
+        const entity = await service().get(await callerProfile(strapi, ctx), ctx.params.id, query);
+        if (!entity) return ctx.notFound('Document not found');
+        return this.transformResponse(await output(entity));
+      },
+
+      async create(ctx) {
+        await this.validateQuery(ctx);
+        const query = await this.sanitizeQuery(ctx);
+        const body = ctx.request.body as { data?: unknown };
+        if (!body || typeof body.data !== 'object' || body.data === null) return ctx.badRequest('Missing "data" object in request body');
+        await this.validateInput(body.data, ctx);
+        const data = await this.sanitizeInput(body.data, ctx);
+        const entity = await service().createFor(await callerProfile(strapi, ctx), data, query);
+        ctx.status = 201;
+        return this.transformResponse(await output(entity));
+      },
+
+      async update(ctx) {
+        await this.validateQuery(ctx);
+        const query = await this.sanitizeQuery(ctx);
+        const body = ctx.request.body as { data?: unknown };
+        if (!body || typeof body.data !== 'object' || body.data === null) return ctx.badRequest('Missing "data" object in request body');
+        await this.validateInput(body.data, ctx);
+        const data = await this.sanitizeInput(body.data, ctx);
+        const entity = await service().updateFor(await callerProfile(strapi, ctx), ctx.params.id, data, query);
+        if (!entity) return ctx.notFound('Document not found');
+        return this.transformResponse(await output(entity));
+      },
+
+      async publish(ctx) {
+        const entity = await service().publishDocument(ctx.params.id);
+        if (!entity) return ctx.notFound('Document not found');
+        return this.transformResponse(await output(entity));
+      },
+
+      async unpublish(ctx) {
+        const entity = await service().unpublishDocument(ctx.params.id);
+        return this.transformResponse(await output(entity));
+      },
+    };
+  });
+}

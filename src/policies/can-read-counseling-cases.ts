@@ -1,0 +1,7 @@
+import type { Core } from '@strapi/strapi';
+import { callerProfile, canReadCounselingCases } from '../content-access';
+
+/** Counselling cases: researchers and mental-health teachers only; everyone else gets 403. */
+export default async (policyContext: any, _config: unknown, { strapi }: { strapi: Core.Strapi }) => {
+  return canReadCounselingCases(await callerProfile(strapi, policyContext));
+};

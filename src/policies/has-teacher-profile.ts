@@ -1,0 +1,8 @@
+import type { Core } from '@strapi/strapi';
+import { callerProfile, isResearcher } from '../content-access';
+
+/** A teacher writes content as themselves, so a teacher account needs a teacher profile. */
+export default async (policyContext: any, _config: unknown, { strapi }: { strapi: Core.Strapi }) => {
+  const profile = await callerProfile(strapi, policyContext);
+  return isResearcher(profile) || profile.teacher !== null;
+};
