@@ -3,11 +3,15 @@ import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { DEMO_ACCOUNTS, DEMO_CITY, DEMO_SCHOOLS, STAFF_PATTERN, demoTeacherName } from './data';
+import { DEMO_LESSON_PLANS } from './content/lesson-plans';
+import { DEMO_PSYCHODRAMA_SCRIPTS } from './content/psychodrama-scripts';
+import { DEMO_COUNSELING_CASES } from './content/counseling-cases';
 
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
 const SCHOOL_UID = 'api::school.school';
 const TEACHER_UID = 'api::teacher.teacher';
+const THEME_UID = 'api::theme.theme';
 
 export interface DemoAccountCredentials {
   username: string;
@@ -98,6 +102,8 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
         index += 1;
       }
     }
+
+    await loadDemoContent(strapi);
   });
 
   const file = demoAccountsFile(strapi);
@@ -105,6 +111,46 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
   fs.writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   printOnce(credentials, file);
   return credentials;
+}
+
+/** Published curriculum content, authored by the demo teachers (MH teachers write the cases). */
+async function loadDemoContent(strapi: Core.Strapi) {
+  const themes = await strapi.db.query(THEME_UID).findMany({ select: ['documentId', 'slug'] });
+  const themeId = new Map(themes.map((theme) => [theme.slug, theme.documentId]));
+  const teachers = await strapi.documents(TEACHER_UID).findMany({
+    fields: ['positions'],
+    populate: { school: { fields: ['documentId'] } },
+    limit: 1000,
+  });
+  const mhTeachers = teachers.filter((t) => (t.positions as string[]).some((p) => p.startsWith('mh_')));
+  const byline = (pool: typeof teachers, index: number) => {
+    const author = pool[index % pool.length];
+    return { author: author.documentId, school: (author as any).school?.documentId };
+  };
+  const withThemes = (slugs: string[]) => slugs.map((slug) => {
+    const id = themeId.get(slug);
+    if (!id) throw new Error(`Demo content names unknown theme ${slug}`);
+    return id;
+  });
+
+  for (const [i, { themes: slugs, ...plan }] of DEMO_LESSON_PLANS.entries()) {
+    await strapi.documents('api::lesson-plan.lesson-plan').create({
+      data: { ...plan, themes: withThemes(slugs), ...byline(teachers, i) } as any,
+      status: 'published',
+    });
+  }
+  for (const [i, { themes: slugs, ...script }] of DEMO_PSYCHODRAMA_SCRIPTS.entries()) {
+    await strapi.documents('api::psychodrama-script.psychodrama-script').create({
+      data: { ...script, themes: withThemes(slugs), ...byline(teachers, i + 7) } as any,
+      status: 'published',
+    });
+  }
+  for (const [i, counselingCase] of DEMO_COUNSELING_CASES.entries()) {
+    await strapi.documents('api::counseling-case.counseling-case').create({
+      data: { ...counselingCase, ...byline(mhTeachers, i) } as any,
+      status: 'published',
+    });
+  }
 }
 
 function printOnce(credentials: DemoAccountCredentials[], file: string) {

@@ -43,6 +43,32 @@ describe('demo content on an empty database', () => {
     }
   });
 
+  test('at least 30 lesson plans, 10 scripts and 10 cases, published, across every grade band and theme', async () => {
+    const published = async (uid: string) =>
+      app.strapi.documents(uid as any).findMany({ status: 'published', populate: ['themes'] as any, limit: 1000 });
+    const plans = await published('api::lesson-plan.lesson-plan');
+    const scripts = await published('api::psychodrama-script.psychodrama-script');
+    const cases = await published('api::counseling-case.counseling-case');
+    expect(plans.length).toBeGreaterThanOrEqual(30);
+    expect(scripts.length).toBeGreaterThanOrEqual(10);
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+    const bands = ['lower_primary', 'upper_primary', 'junior_secondary', 'senior_secondary', 'vocational'];
+    for (const docs of [plans, scripts, cases]) expect(new Set(docs.map((d: any) => d.gradeBand))).toEqual(new Set(bands));
+    const themeSlugs = (await app.strapi.db.query('api::theme.theme').findMany({})).map((t) => t.slug);
+    expect(themeSlugs.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(plans.flatMap((p: any) => p.themes.map((t) => t.slug)))).toEqual(new Set(themeSlugs));
+    for (const plan of plans as any[]) expect(plan.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  test('demo content is searchable in Chinese as soon as it is loaded', async () => {
+    const researcher = accounts.find((a) => a.role === 'researcher')!;
+    const login = await app.http().post('/api/auth/local').send({ identifier: researcher.username, password: researcher.password });
+    const res = await app.http().get(`/api/search?q=${encodeURIComponent('情绪')}&pageSize=100`).set('Authorization', `Bearer ${login.body.jwt}`);
+    expect(res.status).toBe(200);
+    expect(res.body.meta.pagination.total).toBeGreaterThanOrEqual(5);
+    expect(new Set(res.body.data.map((hit) => hit.type))).toEqual(new Set(['lesson-plan', 'psychodrama-script', 'counseling-case']));
+  });
+
   test('the accounts file lists researcher, coordinator and MH, homeroom and subject teachers with strong random passwords', () => {
     expect((fs.statSync(accountsFile()).mode & 0o777).toString(8)).toBe('600');
     for (const account of accounts) {
@@ -95,12 +121,12 @@ describe('demo content on an empty database', () => {
 
   test('restarting on the same database loads nothing twice and keeps the passwords', async () => {
     const before = await Promise.all(
-      ['api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
+      ['api::lesson-plan.lesson-plan', 'api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
     );
     const fileBefore = fs.readFileSync(accountsFile(), 'utf8');
     await app.restart();
     const after = await Promise.all(
-      ['api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
+      ['api::lesson-plan.lesson-plan', 'api::school.school', 'api::teacher.teacher', 'plugin::users-permissions.user'].map((uid) => app.strapi.db.query(uid).count())
     );
     expect(after).toEqual(before);
     expect(fs.readFileSync(accountsFile(), 'utf8')).toBe(fileBefore);
