@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
 import { contentRulesMiddleware } from './content-rules';
-import { syncThemes } from './reference-data/themes';
+import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
 import { ensureSearchTables, searchIndexMiddleware } from './search-index';
@@ -22,7 +22,7 @@ export default {
       strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);
     }
     await disableSelfRegistration(strapi);
-    await syncThemes(strapi);
+    await syncReferenceData(strapi);
     await ensureSearchTables(strapi.db.connection);
 
     if (await shouldLoadDemoData(strapi)) {

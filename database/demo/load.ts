@@ -117,6 +117,8 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
 async function loadDemoContent(strapi: Core.Strapi) {
   const themes = await strapi.db.query(THEME_UID).findMany({ select: ['documentId', 'slug'] });
   const themeId = new Map(themes.map((theme) => [theme.slug, theme.documentId]));
+  const tags = await strapi.db.query('api::five-education-tag.five-education-tag').findMany({ select: ['documentId', 'key'] });
+  const tagId = new Map(tags.map((tag) => [tag.key, tag.documentId]));
   const teachers = await strapi.documents(TEACHER_UID).findMany({
     fields: ['positions'],
     populate: { school: { fields: ['documentId'] } },
@@ -133,9 +135,9 @@ async function loadDemoContent(strapi: Core.Strapi) {
     return id;
   });
 
-  for (const [i, { themes: slugs, ...plan }] of DEMO_LESSON_PLANS.entries()) {
+  for (const [i, { themes: slugs, fiveEducationTags, ...plan }] of DEMO_LESSON_PLANS.entries()) {
     await strapi.documents('api::lesson-plan.lesson-plan').create({
-      data: { ...plan, themes: withThemes(slugs), ...byline(teachers, i) } as any,
+      data: { ...plan, themes: withThemes(slugs), fiveEducationTags: fiveEducationTags.map((key) => tagId.get(key)), ...byline(teachers, i) } as any,
       status: 'published',
     });
   }

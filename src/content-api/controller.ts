@@ -1,6 +1,7 @@
 import { factories, type Core } from '@strapi/strapi';
 import type { ContentUid } from '../curriculum';
 import { callerProfile } from '../content-access';
+import { rejectJsonFilters } from '../query-guards';
 
 /**
  * Thin controllers for the curriculum types: validate → sanitize → call the service → sanitize output.
@@ -16,6 +17,7 @@ export function createCurriculumController(uid: ContentUid) {
       async find(ctx) {
         await this.validateQuery(ctx);
         const query = await this.sanitizeQuery(ctx);
+        rejectJsonFilters(strapi, uid, query.filters);
         const { results, pagination } = await service().list(await callerProfile(strapi, ctx), query);
         return this.transformResponse(await output(results), { pagination });
       },
@@ -23,6 +25,7 @@ export function createCurriculumController(uid: ContentUid) {
       async findOne(ctx) {
         await this.validateQuery(ctx);
         const query = await this.sanitizeQuery(ctx);
+        rejectJsonFilters(strapi, uid, query.filters);
         const entity = await service().get(await callerProfile(strapi, ctx), ctx.params.id, query);
         if (!entity) return ctx.notFound('Document not found');
         return this.transformResponse(await output(entity));

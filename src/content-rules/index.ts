@@ -4,7 +4,6 @@ import { assertNoPersonalData } from '../privacy-guard';
 import { firstFreeSlug, slugFromTitle } from '../slugs';
 import {
   COUNSELING_APPROACHES,
-  FIVE_EDUCATION_TAGS,
   GRADE_BANDS,
   PSYCHODRAMA_TECHNIQUES,
   isContentUid,
@@ -29,7 +28,6 @@ function normalizeStringList(field: string, value: unknown, maxItems: number, ma
 type Normalizer = (value: unknown) => unknown;
 const JSON_LISTS: Record<ContentUid, Record<string, Normalizer>> = {
   'api::lesson-plan.lesson-plan': {
-    fiveEducationTags: (v) => normalizeEnumSet('fiveEducationTags', FIVE_EDUCATION_TAGS, v, { minItems: 0 }),
     keywords: (v) => normalizeStringList('keywords', v, 20, 30),
   },
   'api::psychodrama-script.psychodrama-script': {

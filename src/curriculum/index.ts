@@ -10,8 +10,6 @@ export const GRADE_BANDS = {
 } as const;
 export type GradeBand = keyof typeof GRADE_BANDS;
 
-// seeds/000 五育: 以德育心, 以智慧心, 以体强心, 以美润心, 以劳健心.
-export const FIVE_EDUCATION_TAGS = ['moral', 'intellectual', 'physical', 'aesthetic', 'labour'] as const;
 export const PSYCHODRAMA_TECHNIQUES = [
   'role_reversal',
   'doubling',

@@ -1,5 +1,5 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
-import { lessonData, residentId, themeIds } from '../helpers/content';
+import { fiveEducationTagIds, lessonData, residentId, themeIds } from '../helpers/content';
 
 let app: TestApp;
 let researcher: TestUser;
@@ -238,13 +238,19 @@ describe('validation: nothing invalid is stored', () => {
   test.each([
     [{ gradeBand: 'lower_primary', gradeFrom: 4, gradeTo: 5 }, 'gradeFrom', /outside grade band lower_primary \(1–3\)/],
     [{ gradeFrom: 6, gradeTo: 5 }, 'gradeFrom', /after gradeTo/],
-    [{ fiveEducationTags: ['moral', 'spiritual'] }, 'fiveEducationTags', /unknown value\(s\) "spiritual"/],
     [{ keywords: '情绪' }, 'keywords', /array of strings/],
   ])('%j is refused naming %s', async (overrides, field, message) => {
     const res = await post(researcher.jwt, lessonData({ title: `校验 ${field}`, ...overrides }));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
     expect(res.body.error.details.errors[0].path).toEqual([field]);
+  });
+
+  test('an unknown five-education tag is refused and nothing is stored', async () => {
+    const before = await count();
+    const res = await post(researcher.jwt, lessonData({ title: '未知五育', fiveEducationTags: ['nope000000000000000000000'] }));
+    expect(res.status).toBe(400);
+    expect(await count()).toBe(before);
   });
 
   test('an unknown attribute or a missing data object is 400', async () => {
@@ -257,7 +263,8 @@ describe('validation: nothing invalid is stored', () => {
 
 describe('the teacher-facing list', () => {
   beforeAll(async () => {
-    await post(researcher.jwt, lessonData({ title: '考前减压', gradeBand: 'senior_secondary', gradeFrom: 12, gradeTo: 12, durationMinutes: 45, lessonType: 'theme_class_meeting', fiveEducationTags: ['physical'], themes: [stress],
+    const [physical] = await fiveEducationTagIds(app.strapi, 'physical');
+    await post(researcher.jwt, lessonData({ title: '考前减压', fiveEducationTags: [physical], gradeBand: 'senior_secondary', gradeFrom: 12, gradeTo: 12, durationMinutes: 45, lessonType: 'theme_class_meeting', themes: [stress],
       steps: [{ phase: 'warm_up', minutes: 10, teacherActions: '放松训练' }, { phase: 'activity', minutes: 25, teacherActions: '压力清单' }, { phase: 'summary', minutes: 10, teacherActions: '总结' }] }));
   });
 
@@ -272,7 +279,7 @@ describe('the teacher-facing list', () => {
     expect(await titles('filters[gradeFrom][$lte]=12&filters[gradeTo][$gte]=12')).toEqual(['考前减压']);
     expect(await titles('filters[themes][slug][$eq]=stress-management')).toEqual(['考前减压']);
     expect(await titles('filters[lessonType][$eq]=theme_class_meeting')).toEqual(['考前减压']);
-    expect(await titles('filters[fiveEducationTags][$contains]=physical')).toEqual(['考前减压']);
+    expect(await titles('filters[fiveEducationTags][key][$eq]=physical')).toEqual(['考前减压']);
     expect(await titles('filters[themes][slug][$eq]=emotion-regulation')).toContain('认识情绪');
   });
 
@@ -284,6 +291,27 @@ describe('the teacher-facing list', () => {
     expect(item).not.toHaveProperty('attachments');
     expect(Object.keys(item.themes[0]).sort()).toEqual(['documentId', 'id', 'nameEn', 'nameZh', 'slug']);
     expect(JSON.stringify(res.body)).not.toContain('13700001111');
+  });
+
+  test('the five-education tags come with the list, with their Chinese names', async () => {
+    const res = await app.http().get('/api/lesson-plans?filters[title][$eq]=' + encodeURIComponent('考前减压')).set(bearer(teacher.jwt));
+    expect(res.body.data[0].fiveEducationTags.map((t) => [t.key, t.nameZh])).toEqual([['physical', '以体强心']]);
+  });
+
+  test.each([
+    ['filters[keywords][$contains]=情绪', 'keywords'],
+    ['filters[$or][0][keywords][$eq]=情绪', 'keywords'],
+    ['filters[steps][phase][$eq]=warm_up&filters[keywords][$null]=true', 'keywords'],
+  ])('a filter on a list (JSON) field is 400, not a database error: %s', async (qs, field) => {
+    const res = await app.http().get(`/api/lesson-plans?${encodeURI(qs)}`).set(bearer(teacher.jwt));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toMatchObject({ key: field, param: 'filters' });
+  });
+
+  test('the guard follows relations: a researcher filtering by author positions gets 400', async () => {
+    const res = await app.http().get(`/api/lesson-plans?filters[author][positions][$contains]=homeroom`).set(bearer(researcher.jwt));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toMatchObject({ key: 'positions', path: 'author.positions' });
   });
 
   test('page size is capped at 100; an unknown filter is 400 naming it', async () => {

@@ -39,6 +39,12 @@ describe('GET /api/schools', () => {
     expect(JSON.stringify(res.body)).not.toContain('13700137000');
   });
 
+  test('a filter on the stages list is 400, not a database error', async () => {
+    const res = await app.http().get('/api/schools?filters[stages][$contains]=primary').set(bearer(users.teacher.jwt));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toMatchObject({ key: 'stages', param: 'filters' });
+  });
+
   test('an invalid filter is 400 naming the key', async () => {
     const res = await app.http().get('/api/schools?filters[principalPhone][$eq]=1').set(bearer(users.teacher.jwt));
     expect(res.status).toBe(400);

@@ -65,6 +65,12 @@ describe('GET /api/teachers', () => {
     expect(res.body.error.details).toMatchObject({ key: 'phone', param: 'filters' });
   });
 
+  test('a filter on the positions list is 400, not a database error', async () => {
+    const res = await app.http().get('/api/teachers?filters[positions][$contains]=homeroom').set(bearer(researcher.jwt));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toMatchObject({ key: 'positions', param: 'filters' });
+  });
+
   test('page size is capped at 100', async () => {
     const res = await app.http().get('/api/teachers?pagination[pageSize]=5000').set(bearer(researcher.jwt));
     expect(res.status).toBe(200);

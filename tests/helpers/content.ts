@@ -1,5 +1,11 @@
 import type { Core } from '@strapi/strapi';
 
+/** documentIds of five-education tags by key. */
+export async function fiveEducationTagIds(strapi: Core.Strapi, ...keys: string[]): Promise<string[]> {
+  const tags = await strapi.db.query('api::five-education-tag.five-education-tag').findMany({ where: { key: { $in: keys } } });
+  return keys.map((key) => tags.find((t) => t.key === key)!.documentId);
+}
+
 /** documentIds of themes by slug (themes are reference data loaded at boot). */
 export async function themeIds(strapi: Core.Strapi, ...slugs: string[]): Promise<string[]> {
   const themes = await strapi.db.query('api::theme.theme').findMany({ where: { slug: { $in: slugs } }, select: ['documentId', 'slug'] });
@@ -18,7 +24,6 @@ export function lessonData(overrides: Record<string, unknown> = {}) {
     gradeFrom: 4,
     gradeTo: 5,
     lessonType: 'activity_lesson',
-    fiveEducationTags: ['moral'],
     durationMinutes: 40,
     classHours: 1,
     objectives: '能说出四种基本情绪；能用一种方法平复情绪。',

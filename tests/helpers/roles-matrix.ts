@@ -11,6 +11,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::teacher.teacher.findOne': '`GET /api/teachers/:documentId`',
   'api::theme.theme.find': '`GET /api/themes`',
   'api::theme.theme.findOne': '`GET /api/themes/:documentId`',
+  'api::five-education-tag.five-education-tag.find': '`GET /api/five-education-tags`',
+  'api::five-education-tag.five-education-tag.findOne': '`GET /api/five-education-tags/:documentId`',
   'api::search.search.find': '`GET /api/search` (cases only for those who may read them)',
   'api::lesson-plan.lesson-plan.find': '`GET /api/lesson-plans` (teachers: published, own drafts)',
   'api::lesson-plan.lesson-plan.findOne': '`GET /api/lesson-plans/:documentId`',

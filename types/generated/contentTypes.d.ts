@@ -541,6 +541,56 @@ export interface ApiCounselingCaseCounselingCase
   };
 }
 
+export interface ApiFiveEducationTagFiveEducationTag
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'five_education_tags';
+  info: {
+    description: 'Reference data from database/reference/five-education-tags.json';
+    displayName: '\u4E94\u80B2\u878D\u5408 Five-education tag';
+    pluralName: 'five-education-tags';
+    singularName: 'five-education-tag';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 30;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::five-education-tag.five-education-tag'
+    > &
+      Schema.Attribute.Private;
+    nameEn: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    nameZh: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 30;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    source: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiLessonPlanLessonPlan extends Struct.CollectionTypeSchema {
   collectionName: 'lesson_plans';
   info: {
@@ -577,7 +627,10 @@ export interface ApiLessonPlanLessonPlan extends Struct.CollectionTypeSchema {
         },
         number
       >;
-    fiveEducationTags: Schema.Attribute.JSON;
+    fiveEducationTags: Schema.Attribute.Relation<
+      'manyToMany',
+      'api::five-education-tag.five-education-tag'
+    >;
     gradeBand: Schema.Attribute.Enumeration<
       [
         'lower_primary',
@@ -1452,6 +1505,7 @@ declare module '@strapi/strapi' {
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
       'api::counseling-case.counseling-case': ApiCounselingCaseCounselingCase;
+      'api::five-education-tag.five-education-tag': ApiFiveEducationTagFiveEducationTag;
       'api::lesson-plan.lesson-plan': ApiLessonPlanLessonPlan;
       'api::psychodrama-script.psychodrama-script': ApiPsychodramaScriptPsychodramaScript;
       'api::school.school': ApiSchoolSchool;

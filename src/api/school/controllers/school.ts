@@ -1,9 +1,11 @@
 import { factories } from '@strapi/strapi';
+import { rejectJsonFilters } from '../../../query-guards';
 
 export default factories.createCoreController('api::school.school', () => ({
   async find(ctx) {
     await this.validateQuery(ctx);
     const query = await this.sanitizeQuery(ctx);
+    rejectJsonFilters(strapi, 'api::school.school', query.filters);
     // No client-driven populate: a school list never drags its teachers along.
     const { results, pagination } = await strapi.service('api::school.school').find({ ...query, populate: {} });
     const sanitized = await this.sanitizeOutput(results, ctx);
@@ -13,6 +15,7 @@ export default factories.createCoreController('api::school.school', () => ({
   async findOne(ctx) {
     await this.validateQuery(ctx);
     const query = await this.sanitizeQuery(ctx);
+    rejectJsonFilters(strapi, 'api::school.school', query.filters);
     const entity = await strapi.service('api::school.school').findOne(ctx.params.id, { ...query, populate: {} });
     if (!entity) return ctx.notFound('School not found');
     const sanitized = await this.sanitizeOutput(entity, ctx);

@@ -1,4 +1,5 @@
 import { factories } from '@strapi/strapi';
+import { rejectJsonFilters } from '../../../query-guards';
 
 // Fixed server-side populate: the school's public fields only, whatever the client asks for.
 const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'] } };
@@ -7,6 +8,7 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
   async find(ctx) {
     await this.validateQuery(ctx);
     const query = await this.sanitizeQuery(ctx);
+    rejectJsonFilters(strapi, 'api::teacher.teacher', query.filters);
     const { results, pagination } = await strapi
       .service('api::teacher.teacher')
       .find({ ...query, populate: TEACHER_POPULATE });
@@ -17,6 +19,7 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
   async findOne(ctx) {
     await this.validateQuery(ctx);
     const query = await this.sanitizeQuery(ctx);
+    rejectJsonFilters(strapi, 'api::teacher.teacher', query.filters);
     const entity = await strapi
       .service('api::teacher.teacher')
       .findOne(ctx.params.id, { ...query, populate: TEACHER_POPULATE });
