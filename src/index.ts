@@ -4,7 +4,7 @@ import { contentRulesMiddleware } from './content-rules';
 import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
-import { ensureSearchTables, searchIndexMiddleware } from './search-index';
+import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
 
 export default {
@@ -24,6 +24,8 @@ export default {
     await disableSelfRegistration(strapi);
     await syncReferenceData(strapi);
     await ensureSearchTables(strapi.db.connection);
+    const reindexed = await rebuildSearchIndexIfEmpty(strapi);
+    if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
 
     if (await shouldLoadDemoData(strapi)) {
       await loadDemoData(strapi);

@@ -139,6 +139,15 @@ export const searchIndexMiddleware: Modules.Documents.Middleware.Middleware = as
   });
 };
 
+/** An index with no rows while published content exists (a restored or upgraded database) is rebuilt at boot. */
+export async function rebuildSearchIndexIfEmpty(strapi: Core.Strapi): Promise<number> {
+  const [{ n }] = await strapi.db.connection(DOCUMENTS_TABLE).count({ n: '*' });
+  if (Number(n) > 0) return 0;
+  let published = 0;
+  for (const uid of Object.values(CONTENT_UIDS)) published += await strapi.documents(uid as any).count({ status: 'published' });
+  return published > 0 ? rebuildSearchIndex(strapi) : 0;
+}
+
 /** Rebuilds the whole index from the published documents (after a restore or a change of tokenizer). */
 export async function rebuildSearchIndex(strapi: Core.Strapi) {
   const knex = strapi.db.connection;

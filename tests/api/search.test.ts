@@ -150,6 +150,17 @@ describe('the index stays current', () => {
     await app.restart();
     expect(await titles('subject', '挫折')).toEqual(['面对挫折']);
   });
+
+  test('an emptied index (e.g. a restored database) is rebuilt from published documents at boot', async () => {
+    const expected = await titles('researcher', '压力');
+    await app.strapi.db.connection('search_postings').delete();
+    await app.strapi.db.connection('search_documents').delete();
+    expect(await titles('researcher', '压力')).toEqual([]);
+    await app.restart();
+    expect(await titles('researcher', '压力')).toEqual(expected);
+    expect(await titles('researcher', '孤独感')).toEqual(['新生入学适应']);
+    expect(await titles('subject', '孤独感')).toEqual([]);
+  });
 });
 
 describe('bad requests and refused callers', () => {

@@ -2,6 +2,9 @@ import rolesFile from '../../database/reference/roles.json';
 import { startApp, createSchool, type TestApp } from '../helpers/strapi';
 import { syncRolesAndPermissions } from '../../src/roles-permissions';
 import { shouldLoadDemoData } from '../../database/demo/load';
+import { syncReferenceData } from '../../src/reference-data';
+import themesFile from '../../database/reference/themes.json';
+import tagsFile from '../../database/reference/five-education-tags.json';
 
 let app: TestApp;
 
@@ -93,6 +96,31 @@ test('a permission name that does not exist is refused before anything changes',
   const broken = [{ type: 'teacher', name: '教师 Teacher', description: 'x', permissions: ['api::me.me.find', 'api::lesson.lesson.find'] }];
   await expect(syncRolesAndPermissions(app.strapi, broken)).rejects.toThrow(/unknown permission actions: teacher: api::lesson\.lesson\.find/);
   expect(await snapshot()).toEqual(before);
+});
+
+describe('reference data: themes and five-education tags', () => {
+  const themes = () => app.strapi.db.query('api::theme.theme').findMany({ orderBy: { slug: 'asc' } });
+
+  test('every theme and tag of the versioned files is there, with its source', async () => {
+    const stored = await themes();
+    expect(stored.map((t) => [t.slug, t.nameZh, t.nameEn, t.source])).toEqual(
+      [...themesFile.themes].sort((a, b) => a.slug.localeCompare(b.slug)).map((t) => [t.slug, t.nameZh, t.nameEn, t.source])
+    );
+    const tags = await app.strapi.db.query('api::five-education-tag.five-education-tag').findMany({});
+    expect(tags.map((t) => t.key).sort()).toEqual(tagsFile.fiveEducationTags.map((t) => t.key).sort());
+  });
+
+  test('a second sync changes nothing; an edited theme is restored; a theme added by an admin is kept', async () => {
+    expect(await syncReferenceData(app.strapi)).toEqual({ themes: { created: 0, updated: 0 }, fiveEducationTags: { created: 0, updated: 0 } });
+    const before = await themes();
+    await app.strapi.db.query('api::theme.theme').update({ where: { slug: 'exam-anxiety' }, data: { nameZh: '改坏了' } });
+    await app.strapi.documents('api::theme.theme').create({ data: { slug: 'local-theme', nameZh: '本地主题', nameEn: 'Local' } });
+    await app.restart();
+    const after = await themes();
+    expect(after.find((t) => t.slug === 'exam-anxiety')!.nameZh).toBe('考前心理');
+    expect(after.find((t) => t.slug === 'local-theme')).toBeDefined();
+    expect(after.filter((t) => t.slug !== 'local-theme').map((t) => t.id)).toEqual(before.map((t) => t.id));
+  });
 });
 
 describe('demo data is only for empty, non-production databases', () => {

@@ -39,6 +39,19 @@ test('an image is resized by sharp into responsive formats', async () => {
   });
 });
 
+test('a lesson plan with that image as cover lists the cover with its formats', async () => {
+  const { lessonData } = await import('../helpers/content');
+  const researcher = await createUser(app.strapi, { role: 'researcher' });
+  const teacher = await createUser(app.strapi, { role: 'teacher', teacher: {} });
+  const created = await app.http().post('/api/lesson-plans').set(bearer(researcher.jwt)).send({ data: lessonData({ title: '有封面的课', cover: uploaded[0].id }) });
+  expect(created.status).toBe(201);
+  const list = await app.http().get('/api/lesson-plans').set(bearer(teacher.jwt));
+  const cover = list.body.data.find((p) => p.title === '有封面的课').cover;
+  expect(cover.url).toMatch(/^\/uploads\/cover_.*\.png$/);
+  expect(Object.keys(cover.formats).sort()).toEqual(['large', 'medium', 'small', 'thumbnail']);
+  expect(cover.formats.small.url).toMatch(/^\/uploads\/small_cover_.*\.png$/);
+});
+
 test('a PDF under the limit is accepted', async () => {
   const res = await upload(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), '教案附件.pdf');
   expect(res.status).toBe(201);
