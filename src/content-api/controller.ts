@@ -1,7 +1,20 @@
 import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { ContentUid } from '../curriculum';
 import { callerProfile } from '../content-access';
 import { rejectJsonFilters } from '../query-guards';
+
+/** Validated and sanitized `data` of a write request; a missing or non-object `data` is a 400. */
+async function writeInput(controller: any, ctx: any) {
+  await controller.validateQuery(ctx);
+  const query = await controller.sanitizeQuery(ctx);
+  const body = ctx.request.body as { data?: unknown };
+  if (!body || typeof body.data !== 'object' || body.data === null || Array.isArray(body.data)) {
+    throw new errors.ValidationError('Missing "data" object in request body');
+  }
+  await controller.validateInput(body.data, ctx);
+  return { query, data: await controller.sanitizeInput(body.data, ctx) };
+}
 
 /**
  * Thin controllers for the curriculum types: validate → sanitize → call the service → sanitize output.
@@ -32,24 +45,14 @@ export function createCurriculumController(uid: ContentUid) {
       },
 
       async create(ctx) {
-        await this.validateQuery(ctx);
-        const query = await this.sanitizeQuery(ctx);
-        const body = ctx.request.body as { data?: unknown };
-        if (!body || typeof body.data !== 'object' || body.data === null) return ctx.badRequest('Missing "data" object in request body');
-        await this.validateInput(body.data, ctx);
-        const data = await this.sanitizeInput(body.data, ctx);
+        const { query, data } = await writeInput(this, ctx);
         const entity = await service().createFor(await callerProfile(strapi, ctx), data, query);
         ctx.status = 201;
         return this.transformResponse(await output(entity));
       },
 
       async update(ctx) {
-        await this.validateQuery(ctx);
-        const query = await this.sanitizeQuery(ctx);
-        const body = ctx.request.body as { data?: unknown };
-        if (!body || typeof body.data !== 'object' || body.data === null) return ctx.badRequest('Missing "data" object in request body');
-        await this.validateInput(body.data, ctx);
-        const data = await this.sanitizeInput(body.data, ctx);
+        const { query, data } = await writeInput(this, ctx);
         const entity = await service().updateFor(await callerProfile(strapi, ctx), ctx.params.id, data, query);
         if (!entity) return ctx.notFound('Document not found');
         return this.transformResponse(await output(entity));
