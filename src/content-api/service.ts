@@ -24,11 +24,39 @@ export function createCurriculumService(uid: ContentUid) {
     },
 
     async list(profile: CallerProfile, query: Query) {
-      return strapi.service(uid as any).find({ ...this.scopeQuery(profile, query), populate: LIST_POPULATE[type] });
+      const page = await strapi.service(uid as any).find({ ...this.scopeQuery(profile, query), populate: LIST_POPULATE[type] });
+      await this.hideAuthorsUnderReview(profile, page.results);
+      return page;
     },
 
     async get(profile: CallerProfile, documentId: string, query: Query) {
-      return strapi.service(uid as any).findOne(documentId, { ...this.scopeQuery(profile, query), populate: DETAIL_POPULATE[type] });
+      const doc = await strapi.service(uid as any).findOne(documentId, { ...this.scopeQuery(profile, query), populate: DETAIL_POPULATE[type] });
+      if (doc) await this.hideAuthorsUnderReview(profile, [doc]);
+      return doc;
+    },
+
+    /**
+     * Blind review: while a resource is submitted to a round that is open or reviewing, nobody but its author
+     * sees who wrote it or where — a reviewer must not learn it by opening the resource itself.
+     */
+    async hideAuthorsUnderReview(profile: CallerProfile, docs: Query[]) {
+      if (docs.length === 0) return;
+      const underReview = await strapi.db.query('api::submission.submission' as any).findMany({
+        where: {
+          resourceType: type,
+          resourceDocumentId: { $in: docs.map((doc) => doc.documentId) },
+          status: 'submitted',
+          round: { status: { $in: ['open', 'reviewing'] } },
+        },
+        select: ['resourceDocumentId'],
+      });
+      const hidden = new Set(underReview.map((row: Query) => row.resourceDocumentId));
+      for (const doc of docs) {
+        if (hidden.has(doc.documentId) && doc.author?.documentId !== profile.teacher?.documentId) {
+          doc.author = null;
+          doc.school = null;
+        }
+      }
     },
 
     /** Teachers write drafts as themselves, for their own school, and never publish. */

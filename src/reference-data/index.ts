@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import themesFile from '../../database/reference/themes.json';
 import tagsFile from '../../database/reference/five-education-tags.json';
+import librariesFile from '../../database/reference/libraries.json';
 
-type Row = Record<string, string>;
+type Row = Record<string, string | number>;
 
 /**
  * Upserts versioned reference rows by their key field; rows added in the admin panel are kept.
@@ -32,5 +33,6 @@ export async function syncReferenceData(strapi: Core.Strapi) {
   return {
     themes: await upsertByKey(strapi, 'api::theme.theme', 'slug', themesFile.themes),
     fiveEducationTags: await upsertByKey(strapi, 'api::five-education-tag.five-education-tag', 'key', tagsFile.fiveEducationTags),
+    libraries: await upsertByKey(strapi, 'api::library.library', 'key', librariesFile.libraries),
   };
 }

@@ -106,6 +106,53 @@ export interface PsychodramaScene extends Struct.ComponentSchema {
   };
 }
 
+export interface SelectionCriterion extends Struct.ComponentSchema {
+  collectionName: 'components_selection_criteria';
+  info: {
+    description: "One scored criterion of a selection round's rubric";
+    displayName: '\u8BC4\u5206\u6807\u51C6 Rubric criterion';
+  };
+  attributes: {
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    maxScore: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 1000;
+          min: 1;
+        },
+        number
+      >;
+    minScore: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 1000;
+          min: 0;
+        },
+        number
+      >;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    weight: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 100;
+          min: 0.01;
+        },
+        number
+      >;
+  };
+}
+
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
@@ -113,6 +160,7 @@ declare module '@strapi/strapi' {
       'lesson.step': LessonStep;
       'psychodrama.role': PsychodramaRole;
       'psychodrama.scene': PsychodramaScene;
+      'selection.criterion': SelectionCriterion;
     }
   }
 }

@@ -716,6 +716,143 @@ export interface ApiLessonPlanLessonPlan extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiLibraryEntryLibraryEntry
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'library_entries';
+  info: {
+    description: 'A resource selected into a library by a finalised round';
+    displayName: '\u5165\u5E93\u8D44\u6E90 Library entry';
+    pluralName: 'library-entries';
+    singularName: 'library-entry';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    awardLevel: Schema.Attribute.Enumeration<['first', 'second', 'third']> &
+      Schema.Attribute.Required;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    gradeBand: Schema.Attribute.Enumeration<
+      [
+        'lower_primary',
+        'upper_primary',
+        'junior_secondary',
+        'senior_secondary',
+        'vocational',
+      ]
+    >;
+    library: Schema.Attribute.Relation<'manyToOne', 'api::library.library'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::library-entry.library-entry'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    rank: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    resourceDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    resourceType: Schema.Attribute.Enumeration<
+      ['lesson-plan', 'psychodrama-script', 'counseling-case']
+    > &
+      Schema.Attribute.Required;
+    round: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::selection-round.selection-round'
+    >;
+    score: Schema.Attribute.Decimal & Schema.Attribute.Required;
+    submission: Schema.Attribute.Relation<
+      'oneToOne',
+      'api::submission.submission'
+    > &
+      Schema.Attribute.Private;
+    themes: Schema.Attribute.Relation<'manyToMany', 'api::theme.theme'>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    year: Schema.Attribute.Integer & Schema.Attribute.Required;
+  };
+}
+
+export interface ApiLibraryLibrary extends Struct.CollectionTypeSchema {
+  collectionName: 'libraries';
+  info: {
+    description: 'Reference data from database/reference/libraries.json (the 100/100/100 libraries)';
+    displayName: '\u8D44\u6E90\u5E93 Library';
+    pluralName: 'libraries';
+    singularName: 'library';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    key: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::library.library'
+    > &
+      Schema.Attribute.Private;
+    nameEn: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
+    nameZh: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    resourceType: Schema.Attribute.Enumeration<
+      ['lesson-plan', 'psychodrama-script', 'counseling-case']
+    > &
+      Schema.Attribute.Required;
+    source: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    target: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 100000;
+          min: 1;
+        },
+        number
+      >;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiPsychodramaScriptPsychodramaScript
   extends Struct.CollectionTypeSchema {
   collectionName: 'psychodrama_scripts';
@@ -828,6 +965,53 @@ export interface ApiPsychodramaScriptPsychodramaScript
   };
 }
 
+export interface ApiReviewReview extends Struct.CollectionTypeSchema {
+  collectionName: 'reviews';
+  info: {
+    description: "One reviewer's blind scores for one submission";
+    displayName: '\u8BC4\u5BA1 Review';
+    pluralName: 'reviews';
+    singularName: 'review';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    comment: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 4000;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::review.review'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    reviewer: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::users-permissions.user'
+    > &
+      Schema.Attribute.Private;
+    scores: Schema.Attribute.JSON;
+    status: Schema.Attribute.Enumeration<['assigned', 'submitted']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'assigned'>;
+    submission: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::submission.submission'
+    >;
+    submittedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    weightedScore: Schema.Attribute.Decimal;
+  };
+}
+
 export interface ApiSchoolSchool extends Struct.CollectionTypeSchema {
   collectionName: 'schools';
   info: {
@@ -887,6 +1071,147 @@ export interface ApiSchoolSchool extends Struct.CollectionTypeSchema {
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+  };
+}
+
+export interface ApiSelectionRoundSelectionRound
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'selection_rounds';
+  info: {
+    description: 'A yearly selection round filling one library';
+    displayName: '\u5E74\u5EA6\u9074\u9009 Selection round';
+    pluralName: 'selection-rounds';
+    singularName: 'selection-round';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    finalisedAt: Schema.Attribute.DateTime;
+    library: Schema.Attribute.Relation<'manyToOne', 'api::library.library'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::selection-round.selection-round'
+    > &
+      Schema.Attribute.Private;
+    minReviews: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 20;
+          min: 1;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<2>;
+    publishedAt: Schema.Attribute.DateTime;
+    quota: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 1000;
+          min: 1;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<30>;
+    reviewDeadline: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    rubric: Schema.Attribute.Component<'selection.criterion', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 20;
+          min: 1;
+        },
+        number
+      >;
+    status: Schema.Attribute.Enumeration<
+      ['draft', 'open', 'reviewing', 'finalised']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'draft'>;
+    submissionClosesAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    submissionOpensAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    year: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 2100;
+          min: 2000;
+        },
+        number
+      >;
+  };
+}
+
+export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
+  collectionName: 'submissions';
+  info: {
+    description: "A teacher's own resource submitted to a selection round";
+    displayName: '\u7533\u62A5 Submission';
+    pluralName: 'submissions';
+    singularName: 'submission';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::submission.submission'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    rank: Schema.Attribute.Integer;
+    resourceDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    resourceTitle: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    resourceType: Schema.Attribute.Enumeration<
+      ['lesson-plan', 'psychodrama-script', 'counseling-case']
+    > &
+      Schema.Attribute.Required;
+    round: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::selection-round.selection-round'
+    >;
+    school: Schema.Attribute.Relation<'manyToOne', 'api::school.school'> &
+      Schema.Attribute.Private;
+    score: Schema.Attribute.Decimal;
+    status: Schema.Attribute.Enumeration<
+      ['submitted', 'withdrawn', 'selected', 'not_selected']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'submitted'>;
+    submittedAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    submitter: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'> &
+      Schema.Attribute.Private;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    withdrawnAt: Schema.Attribute.DateTime;
   };
 }
 
@@ -1507,8 +1832,13 @@ declare module '@strapi/strapi' {
       'api::counseling-case.counseling-case': ApiCounselingCaseCounselingCase;
       'api::five-education-tag.five-education-tag': ApiFiveEducationTagFiveEducationTag;
       'api::lesson-plan.lesson-plan': ApiLessonPlanLessonPlan;
+      'api::library-entry.library-entry': ApiLibraryEntryLibraryEntry;
+      'api::library.library': ApiLibraryLibrary;
       'api::psychodrama-script.psychodrama-script': ApiPsychodramaScriptPsychodramaScript;
+      'api::review.review': ApiReviewReview;
       'api::school.school': ApiSchoolSchool;
+      'api::selection-round.selection-round': ApiSelectionRoundSelectionRound;
+      'api::submission.submission': ApiSubmissionSubmission;
       'api::teacher.teacher': ApiTeacherTeacher;
       'api::theme.theme': ApiThemeTheme;
       'plugin::content-releases.release': PluginContentReleasesRelease;

@@ -1,0 +1,102 @@
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
+
+const LIBRARY_UID = 'api::library.library';
+const ENTRY_UID = 'api::library-entry.library-entry';
+type Data = Record<string, any>;
+
+/** Strapi keeps relations in join tables; their names come from the ORM's metadata, not guesses. */
+function joinTable(strapi: Core.Strapi, uid: string, attribute: string) {
+  const table = (strapi.db.metadata.get(uid as any).attributes[attribute] as any).joinTable;
+  return { name: table.name as string, own: table.joinColumn.name as string, other: table.inverseJoinColumn.name as string };
+}
+
+export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  async list() {
+    return strapi.db.query(LIBRARY_UID as any).findMany({
+      select: ['documentId', 'key', 'nameZh', 'nameEn', 'resourceType', 'target'],
+      orderBy: { id: 'asc' },
+    });
+  },
+
+  /** The selected resources of a library, filtered, sorted and paged like the content endpoints. */
+  async entries(profile: CallerProfile, key: string, query: Data) {
+    const library = await strapi.db.query(LIBRARY_UID as any).findOne({ where: { key } });
+    if (!library) throw new errors.NotFoundError(`No library "${key}"`);
+    const type = library.resourceType as ContentType;
+    if (type === 'counseling-case' && !canReadCounselingCases(profile)) {
+      throw new errors.ForbiddenError('Counselling cases are for researchers and mental-health teachers');
+    }
+    const entries: Data[] = await strapi.db.query(ENTRY_UID as any).findMany({
+      where: { library: { id: library.id } },
+      select: ['resourceDocumentId', 'year', 'rank', 'awardLevel', 'score'],
+    });
+    const byResource = new Map(entries.map((entry) => [entry.resourceDocumentId, entry]));
+    const inLibrary = { documentId: { $in: [...byResource.keys()] } };
+    const { results, pagination } = await strapi.service(CONTENT_UIDS[type] as any).list(profile, {
+      ...query,
+      filters: query.filters ? { $and: [query.filters, inLibrary] } : inLibrary,
+    });
+    const data = results.map((doc: Data) => {
+      const { resourceDocumentId: _id, ...entry } = byResource.get(doc.documentId) ?? {};
+      return { ...doc, libraryEntry: { ...entry, score: entry.score == null ? null : Number(entry.score) } };
+    });
+    return { library: { key: library.key, nameZh: library.nameZh, nameEn: library.nameEn }, data, pagination };
+  },
+
+  /** Per library: target, selected, remaining, and counts by grade band, theme and year — aggregated in SQL. */
+  async progress() {
+    const knex = strapi.db.connection;
+    const entries = strapi.db.metadata.get(ENTRY_UID as any).tableName;
+    const themes = strapi.db.metadata.get('api::theme.theme').tableName;
+    const byLibrary = joinTable(strapi, ENTRY_UID, 'library');
+    const byTheme = joinTable(strapi, ENTRY_UID, 'themes');
+
+    const grouped = (column: string) =>
+      knex({ e: entries })
+        .join({ l: byLibrary.name }, `l.${byLibrary.own}`, 'e.id')
+        .select({ library: `l.${byLibrary.other}`, value: column })
+        .count({ n: '*' })
+        .groupBy(`l.${byLibrary.other}`, column);
+
+    const [totals, bands, years, themeCounts] = await Promise.all([
+      knex({ l: byLibrary.name }).select({ library: `l.${byLibrary.other}` }).count({ n: '*' }).groupBy(`l.${byLibrary.other}`),
+      grouped('e.grade_band'),
+      grouped('e.year'),
+      knex({ e: entries })
+        .join({ l: byLibrary.name }, `l.${byLibrary.own}`, 'e.id')
+        .join({ et: byTheme.name }, `et.${byTheme.own}`, 'e.id')
+        .join({ t: themes }, 't.id', `et.${byTheme.other}`)
+        .select({ library: `l.${byLibrary.other}`, value: 't.slug' })
+        .count({ n: '*' })
+        .groupBy(`l.${byLibrary.other}`, 't.slug'),
+    ]);
+
+    const countsFor = (rows: Data[], libraryId: number) =>
+      Object.fromEntries(
+        rows
+          .filter((row) => Number(row.library) === libraryId && row.value !== null)
+          .map((row) => [String(row.value), Number(row.n)])
+          .sort(([a], [b]) => String(a).localeCompare(String(b)))
+      );
+
+    const libraries = await strapi.db.query(LIBRARY_UID as any).findMany({ orderBy: { id: 'asc' } });
+    return libraries.map((library: Data) => {
+      const selected = Number(totals.find((row: Data) => Number(row.library) === library.id)?.n ?? 0);
+      return {
+        key: library.key,
+        nameZh: library.nameZh,
+        nameEn: library.nameEn,
+        resourceType: library.resourceType,
+        target: library.target,
+        selected,
+        remaining: Math.max(0, library.target - selected),
+        byGradeBand: countsFor(bands, library.id),
+        byTheme: countsFor(themeCounts, library.id),
+        byYear: countsFor(years, library.id),
+      };
+    });
+  },
+}));

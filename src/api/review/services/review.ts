@@ -1,0 +1,109 @@
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import { DETAIL_POPULATE } from '../../../content-api/populate';
+import { ConflictError, weightedScore } from '../../../selection';
+
+const REVIEW_UID = 'api::review.review';
+const SUBMISSION_UID = 'api::submission.submission';
+const USER_UID = 'plugin::users-permissions.user';
+type Data = Record<string, any>;
+
+const fieldError = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+
+// A reviewer's view: the resource and the rubric, never who submitted it or from which school.
+const REVIEW_FIELDS = ['status', 'scores', 'comment', 'weightedScore', 'submittedAt'];
+const REVIEW_POPULATE = {
+  submission: {
+    fields: ['resourceType', 'resourceDocumentId', 'resourceTitle', 'status'],
+    populate: { round: { fields: ['title', 'year', 'status', 'reviewDeadline'], populate: { rubric: true } } },
+  },
+};
+
+export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** A researcher assigns a reviewer (by username); 回避: never the submitter, never someone from the submitter's school. */
+  async assign(input: Data) {
+    if (!input.submission) throw fieldError('submission', 'submission is required');
+    if (!input.reviewer || typeof input.reviewer !== 'string') throw fieldError('reviewer', 'reviewer (a username) is required');
+    const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+      where: { documentId: String(input.submission) },
+      populate: { round: { select: ['status'] }, submitter: { populate: { user: { select: ['id'] } } }, school: { select: ['id'] } },
+    });
+    if (!submission) throw new errors.NotFoundError('Submission not found');
+    if (!['open', 'reviewing'].includes(submission.round.status)) throw new ConflictError(`The round is ${submission.round.status}; reviewers can no longer be assigned`);
+    if (submission.status !== 'submitted') throw new ConflictError(`The submission is ${submission.status}`);
+
+    const reviewer = await strapi.db.query(USER_UID).findOne({ where: { username: input.reviewer }, populate: { role: { select: ['type'] } } });
+    if (!reviewer || !['researcher', 'teacher'].includes(reviewer.role?.type)) {
+      throw fieldError('reviewer', `reviewer "${input.reviewer}" is not a researcher or teacher account`);
+    }
+    if (submission.submitter?.user?.id === reviewer.id) throw new ConflictError('回避: a reviewer cannot review their own submission');
+    const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
+      where: { user: { id: reviewer.id } },
+      populate: { school: { select: ['id'] } },
+    });
+    if (submission.school && reviewerTeacher?.school?.id === submission.school.id) {
+      throw new ConflictError("回避: a reviewer cannot review a submission from their own school");
+    }
+    const duplicate = await strapi.db.query(REVIEW_UID as any).findOne({ where: { submission: { id: submission.id }, reviewer: { id: reviewer.id } } });
+    if (duplicate) throw new ConflictError('This reviewer is already assigned to this submission', { review: duplicate.documentId });
+
+    return strapi.documents(REVIEW_UID as any).create({
+      data: { submission: submission.documentId, reviewer: reviewer.documentId, status: 'assigned' },
+      fields: REVIEW_FIELDS as any,
+      populate: REVIEW_POPULATE as any,
+    });
+  },
+
+  async listMine(userId: number, query: Data) {
+    const mine = { reviewer: { id: { $eq: userId } } };
+    return strapi.service(REVIEW_UID as any).find({
+      ...query,
+      filters: query.filters ? { $and: [query.filters, mine] } : mine,
+      fields: REVIEW_FIELDS,
+      populate: REVIEW_POPULATE,
+    });
+  },
+
+  /** One of the caller's reviews, with the resource to review (without author or school). */
+  async getMine(userId: number, documentId: string) {
+    const review = (await strapi.documents(REVIEW_UID as any).findFirst({
+      filters: { documentId, reviewer: { id: userId } } as any,
+      fields: REVIEW_FIELDS as any,
+      populate: REVIEW_POPULATE as any,
+    })) as Data | null;
+    if (!review) return null;
+    const type = review.submission.resourceType as ContentType;
+    const { author: _a, school: _s, ...populate } = DETAIL_POPULATE[type] as Data;
+    const resource = await strapi.documents(CONTENT_UIDS[type] as any).findOne({
+      documentId: review.submission.resourceDocumentId,
+      status: 'published',
+      populate: populate as any,
+    });
+    return { ...review, resource };
+  },
+
+  /** The reviewer scores every criterion within its range while the round is reviewing. */
+  async score(userId: number, documentId: string, input: Data) {
+    const review = await strapi.db.query(REVIEW_UID as any).findOne({
+      where: { documentId, reviewer: { id: userId } },
+      populate: { submission: { populate: { round: { populate: { rubric: true } } } } },
+    });
+    if (!review) return null;
+    const round = review.submission.round;
+    if (round.status !== 'reviewing') throw new ConflictError(`The round is ${round.status}; scores are accepted only while it is reviewing`);
+    if (input.comment !== undefined && (typeof input.comment !== 'string' || input.comment.length > 4000)) {
+      throw fieldError('comment', 'comment must be text of at most 4000 characters');
+    }
+    const unknown = Object.keys(input).find((key) => !['scores', 'comment'].includes(key));
+    if (unknown) throw fieldError(unknown, `${unknown} cannot be set by a reviewer; send scores and comment`);
+    const rubric = round.rubric.map((c: Data) => ({ ...c, weight: Number(c.weight) }));
+    const total = weightedScore(rubric, input.scores);
+    await strapi.db.query(REVIEW_UID as any).update({
+      where: { id: review.id },
+      data: { scores: input.scores, comment: input.comment ?? review.comment, weightedScore: total, status: 'submitted', submittedAt: new Date() },
+    });
+    return this.getMine(userId, documentId);
+  },
+}));

@@ -1,0 +1,57 @@
+import { factories, type Core } from '@strapi/strapi';
+import { callerProfile, isResearcher } from '../../../content-access';
+
+const ROUND_UID = 'api::selection-round.selection-round';
+
+export default factories.createCoreController(ROUND_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(ROUND_UID as any) as any;
+  const populate = { library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] }, rubric: true };
+  // Teachers see rounds once they are open; drafts are the researchers' work in progress.
+  const visible = async (ctx) => (isResearcher(await callerProfile(strapi, ctx)) ? {} : { status: { $ne: 'draft' } });
+
+  return {
+    async find(ctx) {
+      await this.validateQuery(ctx);
+      const query = await this.sanitizeQuery(ctx);
+      const scope = await visible(ctx);
+      const filters = query.filters ? { $and: [query.filters, scope] } : scope;
+      const { results, pagination } = await service().find({ ...query, filters, populate });
+      return this.transformResponse(await this.sanitizeOutput(results, ctx), { pagination });
+    },
+
+    async findOne(ctx) {
+      const round = await service().get(ctx.params.id);
+      if (!round || (round.status === 'draft' && !isResearcher(await callerProfile(strapi, ctx)))) return ctx.notFound('Selection round not found');
+      return this.transformResponse(await this.sanitizeOutput(round, ctx));
+    },
+
+    async create(ctx) {
+      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const round = await service().createRound(data);
+      ctx.status = 201;
+      return this.transformResponse(await this.sanitizeOutput(round, ctx));
+    },
+
+    async update(ctx) {
+      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const round = await service().updateRound(ctx.params.id, data);
+      if (!round) return ctx.notFound('Selection round not found');
+      return this.transformResponse(await this.sanitizeOutput(round, ctx));
+    },
+
+    /** POST /selection-rounds/:id/transition { data: { status } } — one step forward, else 409. */
+    async transition(ctx) {
+      const result = await service().transition(ctx.params.id, (ctx.request.body as any)?.data?.status);
+      if (!result) return ctx.notFound('Selection round not found');
+      const round = 'round' in result ? result.round : result;
+      return this.transformResponse(await this.sanitizeOutput(round, ctx), 'entries' in result ? { entries: result.entries } : {});
+    },
+
+    /** POST /selection-rounds/:id/finalise — ranks and selects; repeating it returns the same result. */
+    async finalise(ctx) {
+      const result = await service().finalise(ctx.params.id);
+      if (!result) return ctx.notFound('Selection round not found');
+      return this.transformResponse(await this.sanitizeOutput(result.round, ctx), { entries: result.entries });
+    },
+  };
+});

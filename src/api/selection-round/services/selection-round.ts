@@ -1,0 +1,170 @@
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import {
+  ConflictError,
+  assertTransition,
+  awardLevel,
+  rankCandidates,
+  validateRubric,
+  validateSchedule,
+  type Criterion,
+  type RoundStatus,
+} from '../../../selection';
+
+const ROUND_UID = 'api::selection-round.selection-round';
+const SUBMISSION_UID = 'api::submission.submission';
+const REVIEW_UID = 'api::review.review';
+const ENTRY_UID = 'api::library-entry.library-entry';
+
+export const ROUND_POPULATE = { library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] }, rubric: true };
+type Data = Record<string, any>;
+
+export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  async get(documentId: string) {
+    return strapi.documents(ROUND_UID as any).findOne({ documentId, populate: ROUND_POPULATE as any }) as Promise<Data | null>;
+  },
+
+  async createRound(data: Data) {
+    if (data.status !== undefined && data.status !== 'draft') {
+      throw new errors.ValidationError('A round starts as a draft; move it with POST /selection-rounds/:id/transition', {
+        errors: [{ path: ['status'], message: 'status is set by transitions', name: 'ValidationError' }],
+      });
+    }
+    if (!data.library) {
+      throw new errors.ValidationError('library is required', { errors: [{ path: ['library'], message: 'library is required', name: 'ValidationError' }] });
+    }
+    validateSchedule(data);
+    validateRubric(data.rubric);
+    const library = await strapi.documents('api::library.library' as any).findOne({ documentId: String(data.library) });
+    if (!library) throw new errors.ValidationError('library not found', { errors: [{ path: ['library'], message: 'library not found', name: 'ValidationError' }] });
+    const clash = await strapi.db.query(ROUND_UID as any).findOne({ where: { library: { id: library.id }, year: data.year } });
+    if (clash) throw new ConflictError(`${library.nameZh} already has a ${data.year} round`, { round: clash.documentId });
+    const { finalisedAt: _ignored, ...rest } = data;
+    return strapi.documents(ROUND_UID as any).create({ data: { ...rest, status: 'draft' }, populate: ROUND_POPULATE as any });
+  },
+
+  /** Only a draft round can be edited; status moves only through transitions. */
+  async updateRound(documentId: string, data: Data) {
+    const round = await this.get(documentId);
+    if (!round) return null;
+    if (data.status !== undefined || data.finalisedAt !== undefined) {
+      throw new errors.ValidationError('status changes only through POST /selection-rounds/:id/transition', {
+        errors: [{ path: ['status'], message: 'status is set by transitions', name: 'ValidationError' }],
+      });
+    }
+    if (round.status !== 'draft') throw new ConflictError(`The round is ${round.status}; only a draft round can be edited`, { status: round.status });
+    const merged = { ...round, ...data };
+    validateSchedule(merged);
+    validateRubric(merged.rubric);
+    return strapi.documents(ROUND_UID as any).update({ documentId, data, populate: ROUND_POPULATE as any });
+  },
+
+  /** One step forward only; the status is changed with a conditional update so two callers cannot both move it. */
+  async transition(documentId: string, to: string) {
+    const round = await this.get(documentId);
+    if (!round) return null;
+    assertTransition(round.status as RoundStatus, to);
+    if (to === 'finalised') return this.finalise(documentId);
+    const changed = await strapi.db
+      .query(ROUND_UID as any)
+      .updateMany({ where: { documentId, status: round.status }, data: { status: to } });
+    if (changed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
+    return this.get(documentId);
+  },
+
+  /**
+   * Ranks the submissions that have the minimum number of reviews by mean weighted score and selects up to the
+   * quota, never past the library's remaining room. One transaction; finalising again returns the same result.
+   */
+  async finalise(documentId: string) {
+    return strapi.db.transaction(async () => {
+      const round = await this.get(documentId);
+      if (!round) return null;
+      if (round.status === 'finalised') return { round, entries: await this.entriesOf(round.id) };
+      if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`);
+
+      const claimed = await strapi.db
+        .query(ROUND_UID as any)
+        .updateMany({ where: { documentId, status: 'reviewing' }, data: { status: 'finalised', finalisedAt: new Date() } });
+      if (claimed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
+
+      const submissions: Data[] = await strapi.db.query(SUBMISSION_UID as any).findMany({
+        where: { round: { id: round.id }, status: 'submitted' },
+      });
+      const reviews: Data[] = await strapi.db.query(REVIEW_UID as any).findMany({
+        where: { submission: { round: { id: round.id } }, status: 'submitted' },
+        populate: { submission: { select: ['id'] } },
+      });
+      const scoresBySubmission = new Map<number, number[]>();
+      for (const review of reviews) {
+        const list = scoresBySubmission.get(review.submission.id) ?? [];
+        list.push(Number(review.weightedScore));
+        scoresBySubmission.set(review.submission.id, list);
+      }
+      const candidates = submissions.map((submission): Data & { documentId: string; submittedAt: string; score: number; reviews: number } => {
+        const scores = scoresBySubmission.get(submission.id) ?? [];
+        const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+        return { ...submission, documentId: submission.documentId, submittedAt: submission.submittedAt, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
+      });
+      const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews));
+
+      const library = round.library;
+      const taken = await strapi.db.query(ENTRY_UID as any).count({ where: { library: { id: library.id } } });
+      const room = Math.max(0, library.target - taken);
+      const selected = eligible.slice(0, Math.min(round.quota, room));
+      const selectedIds = new Set(selected.map((s) => s.id));
+
+      for (const [index, submission] of selected.entries()) {
+        const rank = index + 1;
+        const resource = await this.resourceSnapshot(submission.resourceType, submission.resourceDocumentId);
+        await strapi.documents(ENTRY_UID as any).create({
+          data: {
+            library: library.documentId,
+            round: round.documentId,
+            submission: submission.documentId,
+            year: round.year,
+            rank,
+            awardLevel: awardLevel(rank, selected.length),
+            score: submission.score,
+            resourceType: submission.resourceType,
+            resourceDocumentId: submission.resourceDocumentId,
+            title: resource?.title ?? submission.resourceTitle,
+            gradeBand: resource?.gradeBand ?? null,
+            themes: (resource?.themes ?? []).map((theme: Data) => theme.documentId),
+          },
+        });
+        await strapi.db.query(SUBMISSION_UID as any).update({ where: { id: submission.id }, data: { status: 'selected', rank, score: submission.score } });
+      }
+      for (const candidate of candidates.filter((c) => !selectedIds.has(c.id))) {
+        await strapi.db.query(SUBMISSION_UID as any).update({
+          where: { id: candidate.id },
+          data: { status: 'not_selected', score: candidate.reviews ? candidate.score : null },
+        });
+      }
+      return { round: await this.get(documentId), entries: await this.entriesOf(round.id) };
+    });
+  },
+
+  async resourceSnapshot(type: ContentType, documentId: string) {
+    const uid = CONTENT_UIDS[type];
+    for (const status of ['published', 'draft'] as const) {
+      const doc = await strapi.documents(uid as any).findOne({ documentId, status, fields: ['title', 'gradeBand'] as any, populate: { themes: { fields: ['documentId'] } } as any });
+      if (doc) return doc as Data;
+    }
+    return null;
+  },
+
+  async entriesOf(roundId: number) {
+    return strapi.db.query(ENTRY_UID as any).findMany({
+      where: { round: { id: roundId } },
+      orderBy: { rank: 'asc' },
+      select: ['documentId', 'rank', 'awardLevel', 'score', 'resourceType', 'resourceDocumentId', 'title', 'year'],
+    });
+  },
+
+  /** Rubric of a round, for scoring. */
+  rubricOf(round: Data): Criterion[] {
+    return (round.rubric ?? []).map((c: Data) => ({ key: c.key, name: c.name, weight: Number(c.weight), minScore: c.minScore, maxScore: c.maxScore }));
+  },
+}));

@@ -1,0 +1,35 @@
+import { factories, type Core } from '@strapi/strapi';
+import { callerProfile } from '../../../content-access';
+
+const SUBMISSION_UID = 'api::submission.submission';
+
+export default factories.createCoreController(SUBMISSION_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(SUBMISSION_UID as any) as any;
+  return {
+    async find(ctx) {
+      await this.validateQuery(ctx);
+      const query = await this.sanitizeQuery(ctx);
+      const { results, pagination } = await service().listFor(await callerProfile(strapi, ctx), query);
+      return this.transformResponse(await this.sanitizeOutput(results, ctx), { pagination });
+    },
+
+    async findOne(ctx) {
+      const submission = await service().getFor(await callerProfile(strapi, ctx), ctx.params.id);
+      if (!submission) return ctx.notFound('Submission not found');
+      return this.transformResponse(await this.sanitizeOutput(submission, ctx));
+    },
+
+    /** POST /submissions { data: { round, resource } } — round and resource are documentIds. */
+    async create(ctx) {
+      const data = (ctx.request.body as any)?.data ?? {};
+      const submission = await service().submit(await callerProfile(strapi, ctx), data);
+      ctx.status = 201;
+      return this.transformResponse(await this.sanitizeOutput(submission, ctx));
+    },
+
+    async withdraw(ctx) {
+      const submission = await service().withdraw(await callerProfile(strapi, ctx), ctx.params.id);
+      return this.transformResponse(await this.sanitizeOutput(submission, ctx));
+    },
+  };
+});

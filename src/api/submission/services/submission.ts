@@ -1,0 +1,95 @@
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import { isResearcher, type CallerProfile } from '../../../content-access';
+import { ConflictError } from '../../../selection';
+
+const SUBMISSION_UID = 'api::submission.submission';
+const ROUND_UID = 'api::selection-round.selection-round';
+type Data = Record<string, any>;
+
+const fieldError = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+
+// What anyone may see of a submission: never the submitter or the school (blind review).
+export const SUBMISSION_FIELDS = ['resourceType', 'resourceDocumentId', 'resourceTitle', 'status', 'submittedAt', 'withdrawnAt', 'score', 'rank'];
+const SUBMISSION_POPULATE = { round: { fields: ['title', 'year', 'status'] } };
+
+export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** A teacher submits one of their own published resources of the library's kind while the round is open. */
+  async submit(profile: CallerProfile, input: Data) {
+    const teacher = profile.teacher!;
+    if (!input.round) throw fieldError('round', 'round is required');
+    if (!input.resource) throw fieldError('resource', 'resource (the documentId of your lesson plan, script or case) is required');
+    const round = (await strapi.documents(ROUND_UID as any).findOne({
+      documentId: String(input.round),
+      populate: { library: { fields: ['resourceType', 'nameZh'] } } as any,
+    })) as Data | null;
+    if (!round || round.status === 'draft') throw new errors.NotFoundError('Selection round not found');
+    if (round.status !== 'open') throw new ConflictError(`The round is ${round.status}; submissions are closed`);
+    const now = Date.now();
+    if (now < new Date(round.submissionOpensAt).getTime() || now > new Date(round.submissionClosesAt).getTime()) {
+      throw new ConflictError('The submission window is not open now', { opensAt: round.submissionOpensAt, closesAt: round.submissionClosesAt });
+    }
+
+    const type = round.library.resourceType as ContentType;
+    const resource = (await strapi.documents(CONTENT_UIDS[type] as any).findOne({
+      documentId: String(input.resource),
+      status: 'published',
+      fields: ['title'] as any,
+      populate: { author: { fields: ['documentId'] } } as any,
+    })) as Data | null;
+    if (!resource) throw fieldError('resource', `resource must be a published ${type} (${round.library.nameZh} takes only those)`);
+    if (resource.author?.documentId !== teacher.documentId) {
+      throw new errors.ForbiddenError('You can only submit your own resources');
+    }
+    const duplicate = await strapi.db.query(SUBMISSION_UID as any).findOne({
+      where: { round: { id: round.id }, resourceDocumentId: resource.documentId, status: { $ne: 'withdrawn' } },
+    });
+    if (duplicate) throw new ConflictError('This resource is already submitted to this round', { submission: duplicate.documentId });
+
+    return strapi.documents(SUBMISSION_UID as any).create({
+      data: {
+        round: round.documentId,
+        resourceType: type,
+        resourceDocumentId: resource.documentId,
+        resourceTitle: resource.title,
+        submitter: teacher.documentId,
+        school: teacher.schoolDocumentId,
+        status: 'submitted',
+        submittedAt: new Date(),
+      },
+      fields: SUBMISSION_FIELDS as any,
+      populate: SUBMISSION_POPULATE as any,
+    });
+  },
+
+  /** Withdrawn by its submitter, only before review starts. */
+  async withdraw(profile: CallerProfile, documentId: string) {
+    const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+      where: { documentId },
+      populate: { round: { select: ['status'] }, submitter: { select: ['documentId'] } },
+    });
+    if (!submission || submission.submitter?.documentId !== profile.teacher?.documentId) throw new errors.NotFoundError('Submission not found');
+    if (submission.round.status !== 'open') throw new ConflictError('Review has started; the submission can no longer be withdrawn');
+    if (submission.status !== 'submitted') throw new ConflictError(`The submission is already ${submission.status}`);
+    return strapi.documents(SUBMISSION_UID as any).update({
+      documentId,
+      data: { status: 'withdrawn', withdrawnAt: new Date() } as any,
+      fields: SUBMISSION_FIELDS as any,
+      populate: SUBMISSION_POPULATE as any,
+    });
+  },
+
+  /** Teachers see their own submissions; researchers see all, blind. */
+  async listFor(profile: CallerProfile, query: Data) {
+    const own = isResearcher(profile) ? {} : { submitter: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
+    const filters = query.filters ? { $and: [query.filters, own] } : own;
+    return strapi.service(SUBMISSION_UID as any).find({ ...query, filters, fields: SUBMISSION_FIELDS, populate: SUBMISSION_POPULATE });
+  },
+
+  async getFor(profile: CallerProfile, documentId: string) {
+    const { results } = await this.listFor(profile, { filters: { documentId: { $eq: documentId } } });
+    return results[0] ?? null;
+  },
+}));

@@ -1,0 +1,114 @@
+import { errors } from '@strapi/utils';
+
+/** 409: the request is well-formed but conflicts with the current state (wrong status, duplicate, 回避). */
+export class ConflictError extends Error {
+  readonly status = 409;
+  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export const ROUND_STATUSES = ['draft', 'open', 'reviewing', 'finalised'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+/** A round only moves one step forward: draft → open → reviewing → finalised. */
+export function assertTransition(from: RoundStatus, to: string) {
+  if (!ROUND_STATUSES.includes(to as RoundStatus)) {
+    throw new errors.ValidationError(`status must be one of ${ROUND_STATUSES.join(', ')}`, {
+      errors: [{ path: ['status'], message: 'unknown status', name: 'ValidationError' }],
+    });
+  }
+  const next = ROUND_STATUSES[ROUND_STATUSES.indexOf(from) + 1];
+  if (to !== next) {
+    throw new ConflictError(
+      next ? `A ${from} round can only move to ${next}, not ${to}` : `A finalised round cannot change status`,
+      { from, to }
+    );
+  }
+}
+
+export interface Criterion {
+  key: string;
+  name: string;
+  weight: number | string;
+  minScore: number;
+  maxScore: number;
+}
+
+const invalid = (path: string[], message: string) =>
+  new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
+
+export function validateRubric(rubric: Criterion[] | undefined) {
+  if (!Array.isArray(rubric) || rubric.length === 0) throw invalid(['rubric'], 'rubric needs at least one criterion');
+  const keys = new Set<string>();
+  rubric.forEach((criterion, i) => {
+    if (keys.has(criterion.key)) throw invalid(['rubric', String(i), 'key'], `rubric criterion key "${criterion.key}" is repeated`);
+    keys.add(criterion.key);
+    if (Number(criterion.minScore) >= Number(criterion.maxScore)) {
+      throw invalid(['rubric', String(i), 'maxScore'], `rubric criterion "${criterion.key}": maxScore must be above minScore`);
+    }
+  });
+}
+
+export function validateSchedule(round: { submissionOpensAt?: string; submissionClosesAt?: string; reviewDeadline?: string }) {
+  const at = (value?: string) => (value ? new Date(value).getTime() : NaN);
+  if (!(at(round.submissionClosesAt) > at(round.submissionOpensAt))) {
+    throw invalid(['submissionClosesAt'], 'submissionClosesAt must be after submissionOpensAt');
+  }
+  if (!(at(round.reviewDeadline) > at(round.submissionClosesAt))) {
+    throw invalid(['reviewDeadline'], 'reviewDeadline must be after submissionClosesAt');
+  }
+}
+
+/** A reviewer's weighted score: Σ weight × score / Σ weight, every criterion scored within its range. */
+export function weightedScore(rubric: Criterion[], scores: unknown): number {
+  if (!scores || typeof scores !== 'object' || Array.isArray(scores)) {
+    throw invalid(['scores'], 'scores must be an object of criterion key → score');
+  }
+  const given = scores as Record<string, unknown>;
+  const unknown = Object.keys(given).find((key) => !rubric.some((c) => c.key === key));
+  if (unknown) throw invalid(['scores', unknown], `scores.${unknown} is not a criterion of this round's rubric`);
+  let total = 0;
+  let weights = 0;
+  for (const criterion of rubric) {
+    const value = given[criterion.key];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw invalid(['scores', criterion.key], `scores.${criterion.key} (${criterion.name}) is required, a number`);
+    }
+    if (value < criterion.minScore || value > criterion.maxScore) {
+      throw invalid(
+        ['scores', criterion.key],
+        `scores.${criterion.key} (${criterion.name}) must be between ${criterion.minScore} and ${criterion.maxScore}, got ${value}`
+      );
+    }
+    total += Number(criterion.weight) * value;
+    weights += Number(criterion.weight);
+  }
+  return Math.round((total / weights) * 1000) / 1000;
+}
+
+export interface Candidate {
+  documentId: string;
+  score: number;
+  reviews: number;
+  submittedAt: string;
+}
+
+/** Highest mean score first; ties go to more reviews, then earlier submission, then documentId. */
+export function rankCandidates<T extends Candidate>(candidates: T[]): T[] {
+  return [...candidates].sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.reviews - a.reviews ||
+      new Date(a.submittedAt).getTime() - new Date(b.submittedAt).getTime() ||
+      a.documentId.localeCompare(b.documentId)
+  );
+}
+
+/** 一等奖 for the top 20% of those selected, 二等奖 for the next 30%, 三等奖 for the rest. */
+export function awardLevel(rank: number, selected: number): 'first' | 'second' | 'third' {
+  if (rank <= Math.ceil(selected * 0.2)) return 'first';
+  if (rank <= Math.ceil(selected * 0.5)) return 'second';
+  return 'third';
+}
