@@ -106,9 +106,14 @@ export function rankCandidates<T extends Candidate>(candidates: T[]): T[] {
   );
 }
 
-/** 一等奖 for the top 20% of those selected, 二等奖 for the next 30%, 三等奖 for the rest. */
+/**
+ * 一等奖 for the top 20% of those selected (at least one), 二等奖 down to the top half (at least one more,
+ * so a small round never skips a level), 三等奖 for the rest.
+ */
 export function awardLevel(rank: number, selected: number): 'first' | 'second' | 'third' {
-  if (rank <= Math.ceil(selected * 0.2)) return 'first';
-  if (rank <= Math.ceil(selected * 0.5)) return 'second';
+  const firstUpTo = Math.max(1, Math.ceil(selected * 0.2));
+  const secondUpTo = Math.max(firstUpTo + 1, Math.ceil(selected * 0.5));
+  if (rank <= firstUpTo) return 'first';
+  if (rank <= secondUpTo) return 'second';
   return 'third';
 }

@@ -35,6 +35,23 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::counseling-case.counseling-case.delete': '`DELETE /api/counseling-cases/:documentId` ¹',
   'api::counseling-case.counseling-case.publish': '`POST /api/counseling-cases/:documentId/publish` ¹',
   'api::counseling-case.counseling-case.unpublish': '`POST /api/counseling-cases/:documentId/unpublish` ¹',
+  'api::library.library.find': '`GET /api/libraries`',
+  'api::library.library.entries': '`GET /api/libraries/:key/entries` (cases library: ¹)',
+  'api::library.library.progress': '`GET /api/libraries/progress`',
+  'api::selection-round.selection-round.find': '`GET /api/selection-rounds` (teachers: not drafts)',
+  'api::selection-round.selection-round.findOne': '`GET /api/selection-rounds/:documentId`',
+  'api::selection-round.selection-round.create': '`POST /api/selection-rounds`',
+  'api::selection-round.selection-round.update': '`PUT /api/selection-rounds/:documentId` (drafts only)',
+  'api::selection-round.selection-round.transition': '`POST /api/selection-rounds/:documentId/transition`',
+  'api::selection-round.selection-round.finalise': '`POST /api/selection-rounds/:documentId/finalise`',
+  'api::submission.submission.find': '`GET /api/submissions` (teachers: own; all: blind)',
+  'api::submission.submission.findOne': '`GET /api/submissions/:documentId`',
+  'api::submission.submission.create': '`POST /api/submissions` (own published resource)',
+  'api::submission.submission.withdraw': '`POST /api/submissions/:documentId/withdraw` (own, while open)',
+  'api::review.review.find': '`GET /api/reviews` (own assignments)',
+  'api::review.review.findOne': '`GET /api/reviews/:documentId` (own, with the resource, blind)',
+  'api::review.review.create': '`POST /api/reviews` assign a reviewer (回避 checked)',
+  'api::review.review.update': '`PUT /api/reviews/:documentId` score (own)',
 };
 
 // Shown so the table says plainly what nobody gets.

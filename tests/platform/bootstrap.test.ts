@@ -108,10 +108,20 @@ describe('reference data: themes and five-education tags', () => {
     );
     const tags = await app.strapi.db.query('api::five-education-tag.five-education-tag').findMany({});
     expect(tags.map((t) => t.key).sort()).toEqual(tagsFile.fiveEducationTags.map((t) => t.key).sort());
+    const libraries = await app.strapi.db.query('api::library.library' as any).findMany({ orderBy: { key: 'asc' } });
+    expect(libraries.map((l) => [l.key, l.resourceType, l.target])).toEqual([
+      ['counseling-cases', 'counseling-case', 100],
+      ['demonstration-lessons', 'lesson-plan', 100],
+      ['psychodramas', 'psychodrama-script', 100],
+    ]);
   });
 
   test('a second sync changes nothing; an edited theme is restored; a theme added by an admin is kept', async () => {
-    expect(await syncReferenceData(app.strapi)).toEqual({ themes: { created: 0, updated: 0 }, fiveEducationTags: { created: 0, updated: 0 } });
+    expect(await syncReferenceData(app.strapi)).toEqual({
+      themes: { created: 0, updated: 0 },
+      fiveEducationTags: { created: 0, updated: 0 },
+      libraries: { created: 0, updated: 0 },
+    });
     const before = await themes();
     await app.strapi.db.query('api::theme.theme').update({ where: { slug: 'exam-anxiety' }, data: { nameZh: '改坏了' } });
     await app.strapi.documents('api::theme.theme').create({ data: { slug: 'local-theme', nameZh: '本地主题', nameEn: 'Local' } });
