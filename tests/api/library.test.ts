@@ -167,6 +167,14 @@ describe('a complete selection round', () => {
     expect((await transition('reviewing')).body.data.status).toBe('reviewing');
     const late = await app.http().post(`/api/submissions/${sub.L1}/withdraw`).set(as('a1'));
     expect(late.status).toBe(409);
+    u.late = await createUser(app.strapi, { role: 'teacher', teacher: { name: '迟到的老师', positions: ['subject'] } });
+    const extra = await app.strapi.documents('api::lesson-plan.lesson-plan').create({
+      data: { ...lessonData({ title: '迟到的课' }), author: u.late.teacher!.documentId } as any,
+      status: 'published',
+    });
+    const tooLate = await app.http().post('/api/submissions').set(as('late')).send({ data: { round: roundId, resource: extra.documentId } });
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.error.message).toBe('The round is reviewing; submissions are closed');
   });
 
   test('an out-of-range or missing score is refused naming the criterion, and nothing is stored', async () => {
@@ -177,6 +185,9 @@ describe('a complete selection round', () => {
     const missing = await score('r1', rev['L1:r1'], { design: 9 });
     expect(missing.status).toBe(400);
     expect(missing.body.error.details.errors[0].path).toEqual(['scores', 'effect']);
+    const noComment = await score('r1', rev['L1:r1'], { design: 9, effect: 8 }, '  ');
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.error.details.errors[0].path).toEqual(['comment']);
     const stored = await app.strapi.db.query('api::review.review' as any).findOne({ where: { documentId: rev['L1:r1'] } });
     expect([stored.status, stored.scores]).toEqual(['assigned', null]);
   });
@@ -299,7 +310,10 @@ describe('a complete selection round', () => {
     await app.strapi.db.query('api::library.library' as any).update({ where: { documentId: libraryId }, data: { target: 3 } });
     const created = await app.http().post('/api/selection-rounds').set(as('r1')).send({ data: roundData({ year: 2027, quota: 5, minReviews: 1 }) });
     const id = created.body.data.documentId;
+    expect((await app.http().post(`/api/selection-rounds/${id}/finalise`).set(as('r1'))).status).toBe(409);
     await transition('open', id);
+    expect((await app.http().post(`/api/selection-rounds/${id}/finalise`).set(as('r1'))).status).toBe(409);
+    expect(await roundStatus(id)).toBe('open');
     const ids: string[] = [];
     for (const [key, who] of [['L1', 'a1'], ['L2', 'a2'], ['L3', 'b1']]) {
       const res = await app.http().post('/api/submissions').set(as(who)).send({ data: { round: id, resource: lesson[key] } });
@@ -317,6 +331,16 @@ describe('a complete selection round', () => {
 });
 
 describe('refusals', () => {
+  test('a submission outside the window is 409 even while the round is open', async () => {
+    const created = await app.http().post('/api/selection-rounds').set(as('r1')).send({
+      data: roundData({ year: 2029, submissionOpensAt: iso(-3 * hour), submissionClosesAt: iso(-2 * hour), reviewDeadline: iso(hour) }),
+    });
+    await transition('open', created.body.data.documentId);
+    const res = await app.http().post('/api/submissions').set(as('a1')).send({ data: { round: created.body.data.documentId, resource: lesson.L1 } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe('The submission window is not open now');
+  });
+
   test.each(['a1', 'coordinator'])('%s cannot create, edit or move rounds', async (who) => {
     expect((await app.http().post('/api/selection-rounds').set(as(who)).send({ data: roundData({ year: 2030 }) })).status).toBe(403);
     expect((await app.http().put(`/api/selection-rounds/${roundId}`).set(as(who)).send({ data: { title: 'x' } })).status).toBe(403);

@@ -93,8 +93,8 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     if (!review) return null;
     const round = review.submission.round;
     if (round.status !== 'reviewing') throw new ConflictError(`The round is ${round.status}; scores are accepted only while it is reviewing`);
-    if (input.comment !== undefined && (typeof input.comment !== 'string' || input.comment.length > 4000)) {
-      throw fieldError('comment', 'comment must be text of at most 4000 characters');
+    if (typeof input.comment !== 'string' || !input.comment.trim() || input.comment.length > 4000) {
+      throw fieldError('comment', 'comment is required: text of at most 4000 characters');
     }
     const unknown = Object.keys(input).find((key) => !['scores', 'comment'].includes(key));
     if (unknown) throw fieldError(unknown, `${unknown} cannot be set by a reviewer; send scores and comment`);
@@ -102,7 +102,7 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     const total = weightedScore(rubric, input.scores);
     await strapi.db.query(REVIEW_UID as any).update({
       where: { id: review.id },
-      data: { scores: input.scores, comment: input.comment ?? review.comment, weightedScore: total, status: 'submitted', submittedAt: new Date() },
+      data: { scores: input.scores, comment: input.comment.trim(), weightedScore: total, status: 'submitted', submittedAt: new Date() },
     });
     return this.getMine(userId, documentId);
   },
