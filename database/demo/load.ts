@@ -104,6 +104,7 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
     }
 
     await loadDemoContent(strapi);
+    await loadDemoSelection(strapi);
   });
 
   const file = demoAccountsFile(strapi);
@@ -153,6 +154,77 @@ async function loadDemoContent(strapi: Core.Strapi) {
       status: 'published',
     });
   }
+}
+
+const RUBRIC = [
+  { key: 'design', name: '教学设计', weight: 0.4, minScore: 0, maxScore: 10 },
+  { key: 'effect', name: '实施效果', weight: 0.4, minScore: 0, maxScore: 10 },
+  { key: 'innovation', name: '创新性', weight: 0.2, minScore: 0, maxScore: 10 },
+];
+
+/**
+ * A finalised 2025 round of demonstration lessons, run through the real services (submit, assign with 回避,
+ * score, finalise), and an open 2026 psychodrama round that demo teachers can submit to.
+ */
+async function loadDemoSelection(strapi: Core.Strapi) {
+  const rounds = strapi.service('api::selection-round.selection-round') as any;
+  const libraries = await strapi.db.query('api::library.library').findMany({});
+  const library = (key: string) => libraries.find((l) => l.key === key);
+  const hour = 3600_000;
+  const now = Date.now();
+
+  const round = await rounds.createRound({
+    title: '2025年度心理活动示范课遴选', library: library('demonstration-lessons').documentId, year: 2025, quota: 8, minReviews: 2,
+    submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + hour), reviewDeadline: new Date(now + 2 * hour), rubric: RUBRIC,
+  });
+  await rounds.transition(round.documentId, 'open');
+
+  const plans = await strapi.documents('api::lesson-plan.lesson-plan').findMany({
+    status: 'published', limit: 12, sort: 'id:asc',
+    populate: { author: { fields: ['positions'], populate: { school: { fields: ['documentId', 'code'] } } } } as any,
+  });
+  const reviewers = await strapi.db.query(USER_UID).findMany({
+    where: { username: { $in: ['demo-researcher', 'demo-mh-teacher', 'demo-mh-parttime'] } },
+    populate: { role: true },
+  });
+  const reviewerSchool: Record<string, string | null> = { 'demo-researcher': null, 'demo-mh-teacher': 'QX-DH-001', 'demo-mh-parttime': 'QX-DH-003' };
+  const submissions: { documentId: string; schoolCode: string }[] = [];
+  for (const plan of plans as any[]) {
+    const author = plan.author;
+    const profile = { role: 'teacher', teacher: { documentId: author.documentId, positions: author.positions, schoolDocumentId: author.school?.documentId ?? null } };
+    const submission = await strapi.service('api::submission.submission').submit(profile, { round: round.documentId, resource: plan.documentId });
+    submissions.push({ documentId: submission.documentId, schoolCode: author.school?.code });
+  }
+  const assigned: string[] = [];
+  for (const submission of submissions) {
+    // Two reviewers each, never from the submitter's school (回避).
+    const eligible = reviewers.filter((r) => reviewerSchool[r.username] !== submission.schoolCode).slice(0, 2);
+    for (const reviewer of eligible) {
+      const review = await strapi.service('api::review.review').assign({ submission: submission.documentId, reviewer: reviewer.username });
+      assigned.push(`${reviewer.id}:${review.documentId}`);
+    }
+  }
+  await rounds.transition(round.documentId, 'reviewing');
+  for (const [i, entry] of assigned.entries()) {
+    const [userId, reviewId] = entry.split(':');
+    const base = 6 + ((i * 7) % 5);
+    await strapi.service('api::review.review').score(Number(userId), reviewId, {
+      scores: { design: base, effect: Math.min(10, base + (i % 3)), innovation: 5 + ((i * 3) % 6) },
+      comment: ['设计完整，环节紧凑。', '活动有趣，学生参与度高。', '可加强总结环节的提炼。'][i % 3],
+    });
+  }
+  await rounds.finalise(round.documentId);
+  // Shown as last year's round.
+  await strapi.db.query('api::selection-round.selection-round').update({
+    where: { documentId: round.documentId },
+    data: { submissionOpensAt: new Date('2025-03-01T00:00:00Z'), submissionClosesAt: new Date('2025-04-30T00:00:00Z'), reviewDeadline: new Date('2025-06-15T00:00:00Z'), finalisedAt: new Date('2025-06-30T00:00:00Z') },
+  });
+
+  const open = await rounds.createRound({
+    title: '2026年度校园心理剧遴选', library: library('psychodramas').documentId, year: 2026, quota: 30, minReviews: 2,
+    submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + 60 * 24 * hour), reviewDeadline: new Date(now + 90 * 24 * hour), rubric: RUBRIC,
+  });
+  await rounds.transition(open.documentId, 'open');
 }
 
 function printOnce(credentials: DemoAccountCredentials[], file: string) {

@@ -13,6 +13,11 @@ interface Account {
 let app: TestApp;
 let accounts: Account[];
 const accountsFile = () => process.env.DEMO_ACCOUNTS_FILE as string;
+// Sign-in is rate-limited (10 a minute per client), so tests that are not about signing in use a token.
+const researcherJwt = async () => {
+  const user = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'demo-researcher' } });
+  return app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.id });
+};
 
 beforeAll(async () => {
   app = await startApp({ demo: true });
@@ -61,12 +66,22 @@ describe('demo content on an empty database', () => {
   });
 
   test('demo content is searchable in Chinese as soon as it is loaded', async () => {
-    const researcher = accounts.find((a) => a.role === 'researcher')!;
-    const login = await app.http().post('/api/auth/local').send({ identifier: researcher.username, password: researcher.password });
-    const res = await app.http().get(`/api/search?q=${encodeURIComponent('情绪')}&pageSize=100`).set('Authorization', `Bearer ${login.body.jwt}`);
+    const res = await app.http().get(`/api/search?q=${encodeURIComponent('情绪')}&pageSize=100`).set('Authorization', `Bearer ${await researcherJwt()}`);
     expect(res.status).toBe(200);
     expect(res.body.meta.pagination.total).toBeGreaterThanOrEqual(5);
     expect(new Set(res.body.data.map((hit) => hit.type))).toEqual(new Set(['lesson-plan', 'psychodrama-script', 'counseling-case']));
+  });
+
+  test('a finalised 2025 round filled the lesson library; a 2026 psychodrama round is open', async () => {
+    const progress = await app.http().get('/api/libraries/progress').set('Authorization', `Bearer ${await researcherJwt()}`);
+    const lessons = progress.body.data.find((l) => l.key === 'demonstration-lessons');
+    expect(lessons).toMatchObject({ target: 100, selected: 8, remaining: 92, byYear: { '2025': 8 } });
+    const rounds = await app.strapi.db.query('api::selection-round.selection-round' as any).findMany({ orderBy: { year: 'asc' } });
+    expect(rounds.map((r) => [r.year, r.status])).toEqual([[2025, 'finalised'], [2026, 'open']]);
+    const entries = await app.strapi.db.query('api::library-entry.library-entry' as any).findMany({ orderBy: { rank: 'asc' } });
+    expect(entries.map((e) => e.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const scores = entries.map((e) => Number(e.score));
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
   test('the accounts file lists researcher, coordinator and MH, homeroom and subject teachers with strong random passwords', () => {
