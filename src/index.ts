@@ -6,6 +6,7 @@ import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permis
 import { schoolStagesMiddleware } from './school-stages';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
+import { ensureTrainingIndexes } from './training';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -24,6 +25,7 @@ export default {
     await disableSelfRegistration(strapi);
     await syncReferenceData(strapi);
     await ensureSearchTables(strapi.db.connection);
+    await ensureTrainingIndexes(strapi);
     const reindexed = await rebuildSearchIndexIfEmpty(strapi);
     if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
 

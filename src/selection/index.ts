@@ -1,13 +1,8 @@
 import { errors } from '@strapi/utils';
 
-/** 409: the request is well-formed but conflicts with the current state (wrong status, duplicate, 回避). */
-export class ConflictError extends Error {
-  readonly status = 409;
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
+import { ConflictError } from '../domain-errors';
+
+export { ConflictError };
 
 export const ROUND_STATUSES = ['draft', 'open', 'reviewing', 'finalised'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];

@@ -52,6 +52,22 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::review.review.findOne': '`GET /api/reviews/:documentId` (own, with the resource, blind)',
   'api::review.review.create': '`POST /api/reviews` assign a reviewer (回避 checked)',
   'api::review.review.update': '`PUT /api/reviews/:documentId` score (own)',
+  'api::training-course.training-course.find': '`GET /api/training-courses` (teachers: not planned)',
+  'api::training-course.training-course.findOne': '`GET /api/training-courses/:documentId`',
+  'api::training-course.training-course.create': '`POST /api/training-courses`',
+  'api::training-course.training-course.update': '`PUT /api/training-courses/:documentId`',
+  'api::training-course.training-course.enrol': '`POST /api/training-courses/:documentId/enrol` (own positions, capacity)',
+  'api::training-course.training-course.complete': '`POST /api/training-courses/:documentId/complete` (credits hours)',
+  'api::credit-record.credit-record.find': '`GET /api/credit-records` (teachers: own)',
+  'api::credit-record.credit-record.findOne': '`GET /api/credit-records/:documentId`',
+  'api::credit-record.credit-record.create': '`POST /api/credit-records` (pending)',
+  'api::credit-record.credit-record.update': '`PUT /api/credit-records/:documentId` (own, pending only)',
+  'api::credit-record.credit-record.approve': '`POST /api/credit-records/:documentId/approve` (never own)',
+  'api::credit-record.credit-record.reject': '`POST /api/credit-records/:documentId/reject`',
+  'api::credit-record.credit-record.decide': '`POST /api/credit-records/decisions` (bulk, all or nothing)',
+  'api::credit-record.credit-record.reverse': '`POST /api/credit-records/:documentId/reverse`',
+  'api::audit-event.audit-event.find': '`GET /api/audit-events`',
+  'api::audit-event.audit-event.findOne': '`GET /api/audit-events/:documentId`',
 };
 
 // Shown so the table says plainly what nobody gets.

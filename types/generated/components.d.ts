@@ -153,6 +153,30 @@ export interface SelectionCriterion extends Struct.ComponentSchema {
   };
 }
 
+export interface TrainingModule extends Struct.ComponentSchema {
+  collectionName: 'components_training_modules';
+  info: {
+    description: 'A module of a training course and its credit hours';
+    displayName: '\u57F9\u8BAD\u6A21\u5757 Course module';
+  };
+  attributes: {
+    hours: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 200;
+          min: 0.5;
+        },
+        number
+      >;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+  };
+}
+
 declare module '@strapi/strapi' {
   export namespace Public {
     export interface ComponentSchemas {
@@ -161,6 +185,7 @@ declare module '@strapi/strapi' {
       'psychodrama.role': PsychodramaRole;
       'psychodrama.scene': PsychodramaScene;
       'selection.criterion': SelectionCriterion;
+      'training.module': TrainingModule;
     }
   }
 }

@@ -443,6 +443,56 @@ export interface AdminUser extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiAuditEventAuditEvent extends Struct.CollectionTypeSchema {
+  collectionName: 'audit_events';
+  info: {
+    description: 'Append-only trail of every change to credit records and enrolments';
+    displayName: '\u5BA1\u8BA1\u8BB0\u5F55 Audit event';
+    pluralName: 'audit-events';
+    singularName: 'audit-event';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    action: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    actorUsername: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    after: Schema.Attribute.JSON;
+    at: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    before: Schema.Attribute.JSON;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    entityDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    entityType: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::audit-event.audit-event'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiCounselingCaseCounselingCase
   extends Struct.CollectionTypeSchema {
   collectionName: 'counseling_cases';
@@ -535,6 +585,146 @@ export interface ApiCounselingCaseCounselingCase
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 120;
       }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiCreditRecordCreditRecord
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'credit_records';
+  info: {
+    description: "One entry of a teacher's credit-hour ledger; approved entries are never edited, only reversed";
+    displayName: '\u5B66\u65F6\u8BB0\u5F55 Credit record';
+    pluralName: 'credit-records';
+    singularName: 'credit-record';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    category: Schema.Attribute.Enumeration<
+      [
+        'topic_training',
+        'school_based',
+        'online',
+        'clinical_shadowing',
+        'wellbeing_activity',
+        'other',
+      ]
+    > &
+      Schema.Attribute.Required;
+    course: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::training-course.training-course'
+    >;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    date: Schema.Attribute.Date & Schema.Attribute.Required;
+    decidedAt: Schema.Attribute.DateTime;
+    decidedBy: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::users-permissions.user'
+    > &
+      Schema.Attribute.Private;
+    evidence: Schema.Attribute.Media<'images' | 'files'>;
+    externalRef: Schema.Attribute.String &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    hours: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 200;
+          min: -200;
+        },
+        number
+      >;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::credit-record.credit-record'
+    > &
+      Schema.Attribute.Private;
+    note: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    rejectionReason: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 1000;
+      }>;
+    reverses: Schema.Attribute.Relation<
+      'oneToOne',
+      'api::credit-record.credit-record'
+    >;
+    schoolYear: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 9;
+      }>;
+    source: Schema.Attribute.Enumeration<
+      ['manual', 'import', 'course_completion', 'reversal']
+    > &
+      Schema.Attribute.Required;
+    status: Schema.Attribute.Enumeration<['pending', 'approved', 'rejected']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'pending'>;
+    submittedBy: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::users-permissions.user'
+    > &
+      Schema.Attribute.Private;
+    teacher: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiEnrolmentEnrolment extends Struct.CollectionTypeSchema {
+  collectionName: 'enrolments';
+  info: {
+    description: "A teacher's place on a training course";
+    displayName: '\u62A5\u540D Enrolment';
+    pluralName: 'enrolments';
+    singularName: 'enrolment';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    completedAt: Schema.Attribute.DateTime;
+    course: Schema.Attribute.Relation<
+      'manyToOne',
+      'api::training-course.training-course'
+    >;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    enrolledAt: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    enrolmentKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::enrolment.enrolment'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    status: Schema.Attribute.Enumeration<['enrolled', 'completed']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'enrolled'>;
+    teacher: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -1317,6 +1507,98 @@ export interface ApiThemeTheme extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiTrainingCourseTrainingCourse
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'training_courses';
+  info: {
+    description: 'An A/B/C-tier teacher training course';
+    displayName: '\u57F9\u8BAD\u8BFE\u7A0B Training course';
+    pluralName: 'training-courses';
+    singularName: 'training-course';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    audiencePositions: Schema.Attribute.JSON & Schema.Attribute.Required;
+    capacity: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 100000;
+          min: 1;
+        },
+        number
+      >;
+    code: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 40;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    creditHours: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 200;
+          min: 0.5;
+        },
+        number
+      >;
+    endDate: Schema.Attribute.Date & Schema.Attribute.Required;
+    enrolledCount: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
+    level: Schema.Attribute.Enumeration<
+      ['national', 'provincial', 'city', 'county', 'school']
+    > &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::training-course.training-course'
+    > &
+      Schema.Attribute.Private;
+    mode: Schema.Attribute.Enumeration<
+      ['online', 'in_person', 'blended', 'clinical_shadowing']
+    > &
+      Schema.Attribute.Required;
+    modules: Schema.Attribute.Component<'training.module', true> &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    publishedAt: Schema.Attribute.DateTime;
+    schoolYear: Schema.Attribute.String & Schema.Attribute.Required;
+    startDate: Schema.Attribute.Date & Schema.Attribute.Required;
+    status: Schema.Attribute.Enumeration<['planned', 'open', 'closed']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'planned'>;
+    tier: Schema.Attribute.Enumeration<['A', 'B', 'C']> &
+      Schema.Attribute.Required;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface PluginContentReleasesRelease
   extends Struct.CollectionTypeSchema {
   collectionName: 'strapi_releases';
@@ -1829,7 +2111,10 @@ declare module '@strapi/strapi' {
       'admin::transfer-token': AdminTransferToken;
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
+      'api::audit-event.audit-event': ApiAuditEventAuditEvent;
       'api::counseling-case.counseling-case': ApiCounselingCaseCounselingCase;
+      'api::credit-record.credit-record': ApiCreditRecordCreditRecord;
+      'api::enrolment.enrolment': ApiEnrolmentEnrolment;
       'api::five-education-tag.five-education-tag': ApiFiveEducationTagFiveEducationTag;
       'api::lesson-plan.lesson-plan': ApiLessonPlanLessonPlan;
       'api::library-entry.library-entry': ApiLibraryEntryLibraryEntry;
@@ -1841,6 +2126,7 @@ declare module '@strapi/strapi' {
       'api::submission.submission': ApiSubmissionSubmission;
       'api::teacher.teacher': ApiTeacherTeacher;
       'api::theme.theme': ApiThemeTheme;
+      'api::training-course.training-course': ApiTrainingCourseTrainingCourse;
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::i18n.locale': PluginI18NLocale;

@@ -1,5 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
 
@@ -27,7 +28,7 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
     if (!library) throw new errors.NotFoundError(`No library "${key}"`);
     const type = library.resourceType as ContentType;
     if (type === 'counseling-case' && !canReadCounselingCases(profile)) {
-      throw new errors.ForbiddenError('Counselling cases are for researchers and mental-health teachers');
+      throw forbidden('Counselling cases are for researchers and mental-health teachers');
     }
     const entries: Data[] = await strapi.db.query(ENTRY_UID as any).findMany({
       where: { library: { id: library.id } },

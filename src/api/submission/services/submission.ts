@@ -1,8 +1,9 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { isResearcher, type CallerProfile } from '../../../content-access';
-import { ConflictError } from '../../../selection';
+import { ConflictError } from '../../../domain-errors';
 
 const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';
@@ -41,7 +42,7 @@ export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: {
     })) as Data | null;
     if (!resource) throw fieldError('resource', `resource must be a published ${type} (${round.library.nameZh} takes only those)`);
     if (resource.author?.documentId !== teacher.documentId) {
-      throw new errors.ForbiddenError('You can only submit your own resources');
+      throw forbidden('You can only submit your own resources');
     }
     const duplicate = await strapi.db.query(SUBMISSION_UID as any).findOne({
       where: { round: { id: round.id }, resourceDocumentId: resource.documentId, status: { $ne: 'withdrawn' } },

@@ -1,0 +1,63 @@
+import { factories, type Core } from '@strapi/strapi';
+import { callerProfile } from '../../../content-access';
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+
+export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(CREDIT_UID as any) as any;
+  const body = (ctx) => (ctx.request.body as any)?.data ?? {};
+  // The populate is fixed server-side (teacher name and staff number, course title), so output is sanitized
+  // against the schema only: a teacher may see their own name without reading the teacher API.
+  const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID as any));
+  const respond = async (controller, _ctx, data) => controller.transformResponse(await output(data));
+  return {
+    async find(ctx) {
+      await this.validateQuery(ctx);
+      const query = await this.sanitizeQuery(ctx);
+      const { results, pagination } = await service().listFor(await callerProfile(strapi, ctx), query);
+      return this.transformResponse(await output(results), { pagination });
+    },
+
+    async findOne(ctx) {
+      const { results } = await service().listFor(await callerProfile(strapi, ctx), { filters: { documentId: { $eq: ctx.params.id } } });
+      if (!results[0]) return ctx.notFound('Credit record not found');
+      return respond(this, ctx, results[0]);
+    },
+
+    async create(ctx) {
+      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, body(ctx));
+      ctx.status = 201;
+      return respond(this, ctx, record);
+    },
+
+    async update(ctx) {
+      const record = await service().edit(ctx.state.user, ctx.params.id, body(ctx));
+      if (!record) return ctx.notFound('Credit record not found');
+      return respond(this, ctx, record);
+    },
+
+    async approve(ctx) {
+      const [record] = await service().decide(ctx.state.user, [ctx.params.id], 'approved');
+      return respond(this, ctx, record);
+    },
+
+    async reject(ctx) {
+      const [record] = await service().decide(ctx.state.user, [ctx.params.id], 'rejected', body(ctx).reason);
+      return respond(this, ctx, record);
+    },
+
+    /** POST /credit-records/decisions { data: { records: [...], decision: approved|rejected, reason } } — all or nothing. */
+    async decide(ctx) {
+      const { records, decision, reason } = body(ctx);
+      if (decision !== 'approved' && decision !== 'rejected') return ctx.badRequest('decision must be approved or rejected', { path: ['decision'] });
+      const decided = await service().decide(ctx.state.user, records, decision, reason);
+      return this.transformResponse(await output(decided));
+    },
+
+    async reverse(ctx) {
+      const reversal = await service().reverse(ctx.state.user, ctx.params.id, body(ctx).reason);
+      ctx.status = 201;
+      return respond(this, ctx, reversal);
+    },
+  };
+});

@@ -1,0 +1,8 @@
+export default {
+  routes: [
+    { method: 'POST', path: '/credit-records/decisions', handler: 'credit-record.decide', config: { description: 'Approve or reject many pending records at once, all or nothing' } },
+    { method: 'POST', path: '/credit-records/:id/approve', handler: 'credit-record.approve', config: {} },
+    { method: 'POST', path: '/credit-records/:id/reject', handler: 'credit-record.reject', config: {} },
+    { method: 'POST', path: '/credit-records/:id/reverse', handler: 'credit-record.reverse', config: { description: 'Correct approved hours with a new reversing record' } },
+  ],
+};

@@ -1,0 +1,137 @@
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { forbidden } from '../../../domain-errors';
+import { isResearcher, type CallerProfile } from '../../../content-access';
+import { fieldError, normalizeEnumSet } from '../../../enum-set';
+import { ConflictError } from '../../../domain-errors';
+import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+type Data = Record<string, any>;
+
+const OUTPUT_POPULATE = {
+  teacher: { fields: ['name', 'staffNumber'] },
+  course: { fields: ['title', 'code'] },
+  reverses: { fields: ['documentId', 'hours', 'status'] },
+};
+
+/** The writable fields of a manual record, validated; hours positive with one decimal; school year derived. */
+function manualInput(input: Data) {
+  const unknown = Object.keys(input).find((key) => !['teacher', 'category', 'hours', 'date', 'note', 'course'].includes(key));
+  if (unknown) throw fieldError(unknown, `${unknown} cannot be set on a credit record`);
+  const [category] = normalizeEnumSet('category', CREDIT_CATEGORIES, [input.category]);
+  if (typeof input.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(input.date)) throw fieldError('date', 'date must be YYYY-MM-DD');
+  const schoolYear = schoolYearOf(input.date);
+  if (input.date > new Date().toISOString().slice(0, 10)) throw fieldError('date', 'date is in the future');
+  if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) throw fieldError('note', 'note is text of at most 2000 characters');
+  return { category, hours: assertHours(input.hours), date: input.date, schoolYear, note: input.note ?? null, course: input.course ?? null };
+}
+
+export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  async load(documentId: string) {
+    return strapi.db.query(CREDIT_UID as any).findOne({
+      where: { documentId },
+      populate: { teacher: { populate: { user: { select: ['id'] } } }, submittedBy: { select: ['id'] }, reverses: true },
+    });
+  },
+
+  output(documentId: string) {
+    return strapi.documents(CREDIT_UID as any).findOne({ documentId, populate: OUTPUT_POPULATE as any });
+  },
+
+  /** Teachers add their own external hours (pending); coordinators may add hours for any teacher (pending). */
+  async submit(profile: CallerProfile, user: Data, input: Data) {
+    const isCoordinator = profile.role === 'coordinator';
+    if (!isCoordinator && input.teacher !== undefined) throw fieldError('teacher', 'teachers record hours for themselves only');
+    if (isCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
+    const teacherId = isCoordinator ? input.teacher : profile.teacher!.documentId;
+    const values = manualInput(input);
+    return strapi.db.transaction(async () => {
+      const teacher = await strapi.documents('api::teacher.teacher').findOne({ documentId: teacherId });
+      if (!teacher) throw fieldError('teacher', `teacher ${teacherId} not found`);
+      const record = await strapi.documents(CREDIT_UID as any).create({
+        data: { ...values, teacher: teacherId, source: 'manual', status: 'pending', submittedBy: user.documentId },
+      });
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'create', actor: user, after: creditSnapshot(record) });
+      return this.output(record.documentId);
+    });
+  },
+
+  /** Pending records may be corrected by whoever submitted them; approved hours are never edited in place. */
+  async edit(user: Data, documentId: string, input: Data) {
+    return strapi.db.transaction(async () => {
+      const record = await this.load(documentId);
+      if (!record || record.submittedBy?.id !== user.id) return null;
+      if (record.status !== 'pending') {
+        throw new ConflictError(`An ${record.status} record is never edited; ${record.status === 'approved' ? 'reverse it and enter the correct hours' : 'enter a new record'}`);
+      }
+      const values = manualInput({ ...input });
+      const { course: _course, ...changes } = values;
+      const updated = await strapi.documents(CREDIT_UID as any).update({ documentId, data: changes as any });
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: documentId, action: 'edit', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
+      return this.output(documentId);
+    });
+  },
+
+  /** Approve or reject pending records, all or nothing; nobody decides on their own hours or their own entries. */
+  async decide(user: Data, documentIds: unknown, decision: 'approved' | 'rejected', reason?: unknown) {
+    if (!Array.isArray(documentIds) || documentIds.length === 0 || documentIds.length > 1000 || documentIds.some((id) => typeof id !== 'string')) {
+      throw fieldError('records', 'records must be an array of 1 to 1000 credit-record documentIds');
+    }
+    if (decision === 'rejected' && (typeof reason !== 'string' || !reason.trim())) throw fieldError('reason', 'a rejection needs a reason');
+    return strapi.db.transaction(async () => {
+      const records = await Promise.all((documentIds as string[]).map((id) => this.load(id)));
+      const missing = (documentIds as string[]).filter((_, i) => !records[i]);
+      if (missing.length) throw new errors.NotFoundError(`Credit records not found: ${missing.join(', ')}`);
+      const own = records.filter((r) => r.teacher?.user?.id === user.id || r.submittedBy?.id === user.id);
+      if (own.length) throw forbidden(`Nobody approves their own record: ${own.map((r) => r.documentId).join(', ')}`);
+      const notPending = records.filter((r) => r.status !== 'pending');
+      if (notPending.length) throw new ConflictError(`Only pending records can be decided: ${notPending.map((r) => `${r.documentId} is ${r.status}`).join(', ')}`);
+      for (const record of records) {
+        const data = { status: decision, decidedBy: user.documentId, decidedAt: new Date(), ...(decision === 'rejected' ? { rejectionReason: String(reason).trim() } : {}) };
+        const updated = await strapi.documents(CREDIT_UID as any).update({ documentId: record.documentId, data: data as any });
+        await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: decision === 'approved' ? 'approve' : 'reject', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
+      }
+      return Promise.all((documentIds as string[]).map((id) => this.output(id)));
+    });
+  },
+
+  /** A correction of approved hours: a new, approved record with the opposite hours that points at the original. */
+  async reverse(user: Data, documentId: string, reason: unknown) {
+    if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a reversal needs a reason');
+    return strapi.db.transaction(async () => {
+      const record = await this.load(documentId);
+      if (!record) throw new errors.NotFoundError('Credit record not found');
+      if (record.teacher?.user?.id === user.id) throw forbidden('Nobody corrects their own hours');
+      if (record.status !== 'approved' || record.source === 'reversal') throw new ConflictError('Only approved, non-reversal records can be reversed');
+      const already = await strapi.db.query(CREDIT_UID as any).findOne({ where: { reverses: { id: record.id } } });
+      if (already) throw new ConflictError('This record is already reversed', { reversal: already.documentId });
+      const reversal = await strapi.documents(CREDIT_UID as any).create({
+        data: {
+          teacher: (await strapi.db.query('api::teacher.teacher').findOne({ where: { id: record.teacher.id } })).documentId,
+          category: record.category,
+          hours: -Number(record.hours),
+          date: new Date().toISOString().slice(0, 10),
+          schoolYear: record.schoolYear,
+          source: 'reversal',
+          status: 'approved',
+          note: String(reason).trim(),
+          reverses: record.documentId,
+          submittedBy: user.documentId,
+          decidedBy: user.documentId,
+          decidedAt: new Date(),
+        },
+      });
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'reverse', actor: user, before: creditSnapshot(record), after: { reversal: reversal.documentId, reason: String(reason).trim() } });
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: reversal.documentId, action: 'create', actor: user, after: creditSnapshot(reversal) });
+      return this.output(reversal.documentId);
+    });
+  },
+
+  /** Teachers see their own records; coordinators see everyone's. */
+  async listFor(profile: CallerProfile, query: Data) {
+    const scope = profile.role === 'coordinator' || isResearcher(profile) ? {} : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
+    const filters = query.filters ? { $and: [query.filters, scope] } : scope;
+    return strapi.service(CREDIT_UID as any).find({ ...query, filters, populate: OUTPUT_POPULATE });
+  },
+}));

@@ -1,0 +1,6 @@
+export default {
+  routes: [
+    { method: 'POST', path: '/training-courses/:id/enrol', handler: 'training-course.enrol', config: { policies: ['global::has-teacher-profile'], description: 'Enrol yourself on an open course meant for your positions' } },
+    { method: 'POST', path: '/training-courses/:id/complete', handler: 'training-course.complete', config: { description: 'Mark enrolled teachers as completed; credits the course hours' } },
+  ],
+};
