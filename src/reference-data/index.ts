@@ -2,8 +2,13 @@ import type { Core } from '@strapi/strapi';
 import themesFile from '../../database/reference/themes.json';
 import tagsFile from '../../database/reference/five-education-tags.json';
 import librariesFile from '../../database/reference/libraries.json';
+import requirementsFile from '../../database/reference/requirement-rules.json';
 
 type Row = Record<string, string | number>;
+
+// PostgreSQL hands decimals back as strings ("20.00"); 20 and "20.00" are the same value.
+const same = (stored: unknown, wanted: unknown) =>
+  stored === wanted || (typeof wanted === 'number' && stored !== null && Number(stored) === wanted);
 
 /**
  * Upserts versioned reference rows by their key field; rows added in the admin panel are kept.
@@ -20,7 +25,7 @@ async function upsertByKey(strapi: Core.Strapi, uid: string, keyField: string, r
       if (!current) {
         await strapi.documents(uid as any).create({ data: row });
         created += 1;
-      } else if (Object.keys(row).some((field) => current[field] !== row[field])) {
+      } else if (Object.keys(row).some((field) => !same(current[field], row[field]))) {
         await strapi.db.query(uid as any).update({ where: { id: current.id }, data: row });
         updated += 1;
       }
@@ -34,5 +39,6 @@ export async function syncReferenceData(strapi: Core.Strapi) {
     themes: await upsertByKey(strapi, 'api::theme.theme', 'slug', themesFile.themes),
     fiveEducationTags: await upsertByKey(strapi, 'api::five-education-tag.five-education-tag', 'key', tagsFile.fiveEducationTags),
     libraries: await upsertByKey(strapi, 'api::library.library', 'key', librariesFile.libraries),
+    requirementRules: await upsertByKey(strapi, 'api::requirement-rule.requirement-rule', 'position', requirementsFile.rules),
   };
 }

@@ -68,6 +68,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::credit-record.credit-record.reverse': '`POST /api/credit-records/:documentId/reverse`',
   'api::audit-event.audit-event.find': '`GET /api/audit-events`',
   'api::audit-event.audit-event.findOne': '`GET /api/audit-events/:documentId`',
+  'api::transcript.transcript.mine': '`GET /api/me/transcript?schoolYear=`',
+  'api::transcript.transcript.findOne': '`GET /api/transcripts/:teacherDocumentId?schoolYear=`',
+  'api::report.report.compliance': '`GET /api/reports/compliance?schoolYear=&district=|school=[&format=csv]`',
 };
 
 // Shown so the table says plainly what nobody gets.

@@ -121,6 +121,7 @@ describe('reference data: themes and five-education tags', () => {
       themes: { created: 0, updated: 0 },
       fiveEducationTags: { created: 0, updated: 0 },
       libraries: { created: 0, updated: 0 },
+      requirementRules: { created: 0, updated: 0 },
     });
     const before = await themes();
     await app.strapi.db.query('api::theme.theme').update({ where: { slug: 'exam-anxiety' }, data: { nameZh: '改坏了' } });

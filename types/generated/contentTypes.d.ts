@@ -1155,6 +1155,54 @@ export interface ApiPsychodramaScriptPsychodramaScript
   };
 }
 
+export interface ApiRequirementRuleRequirementRule
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'requirement_rules';
+  info: {
+    description: 'Yearly minimum credit hours per position, from database/reference/requirement-rules.json';
+    displayName: '\u5B66\u65F6\u8981\u6C42 Requirement rule';
+    pluralName: 'requirement-rules';
+    singularName: 'requirement-rule';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::requirement-rule.requirement-rule'
+    > &
+      Schema.Attribute.Private;
+    minHours: Schema.Attribute.Decimal &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 500;
+          min: 0;
+        },
+        number
+      >;
+    position: Schema.Attribute.Enumeration<
+      ['mh_fulltime', 'mh_parttime', 'homeroom', 'moral_education', 'subject']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.Unique;
+    publishedAt: Schema.Attribute.DateTime;
+    source: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiReviewReview extends Struct.CollectionTypeSchema {
   collectionName: 'reviews';
   info: {
@@ -2120,6 +2168,7 @@ declare module '@strapi/strapi' {
       'api::library-entry.library-entry': ApiLibraryEntryLibraryEntry;
       'api::library.library': ApiLibraryLibrary;
       'api::psychodrama-script.psychodrama-script': ApiPsychodramaScriptPsychodramaScript;
+      'api::requirement-rule.requirement-rule': ApiRequirementRuleRequirementRule;
       'api::review.review': ApiReviewReview;
       'api::school.school': ApiSchoolSchool;
       'api::selection-round.selection-round': ApiSelectionRoundSelectionRound;

@@ -3,16 +3,12 @@ import { errors } from '@strapi/utils';
 import { forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
+import { joinTable } from '../../../sql-dialect';
 
 const LIBRARY_UID = 'api::library.library';
 const ENTRY_UID = 'api::library-entry.library-entry';
 type Data = Record<string, any>;
 
-/** Strapi keeps relations in join tables; their names come from the ORM's metadata, not guesses. */
-function joinTable(strapi: Core.Strapi, uid: string, attribute: string) {
-  const table = (strapi.db.metadata.get(uid as any).attributes[attribute] as any).joinTable;
-  return { name: table.name as string, own: table.joinColumn.name as string, other: table.inverseJoinColumn.name as string };
-}
 
 export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
   async list() {

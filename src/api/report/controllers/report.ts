@@ -1,0 +1,16 @@
+import type { Core } from '@strapi/strapi';
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** GET /reports/compliance?schoolYear=2025-2026&district=…|school=…[&format=csv] */
+  async compliance(ctx) {
+    const service = strapi.service('api::report.report');
+    const report = await service.compliance(ctx.query);
+    if (ctx.query.format === 'csv') {
+      ctx.set('Content-Type', 'text/csv; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="compliance-${report.schoolYear}.csv"`);
+      ctx.body = service.toCsv(report.rows);
+      return;
+    }
+    ctx.body = { data: report.rows, meta: { schoolYear: report.schoolYear } };
+  },
+});

@@ -1,0 +1,104 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { TEACHER_POSITIONS } from '../../../teacher-positions';
+import { assertSchoolYear } from '../../../training';
+import { jsonAsText, joinTable, tableOf } from '../../../sql-dialect';
+
+type Data = Record<string, any>;
+const invalid = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+
+export interface ComplianceRow {
+  schoolCode: string;
+  schoolName: string;
+  district: string;
+  position: string;
+  teachers: number;
+  meeting: number;
+  share: number;
+  approvedHours: number;
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * Per school and position: teachers, teachers meeting their (strictest) requirement, share, approved hours.
+   * One aggregate statement in the database; nothing is loaded into JavaScript but the result rows.
+   */
+  async compliance(query: Data): Promise<{ schoolYear: string; rows: ComplianceRow[] }> {
+    const schoolYear = assertSchoolYear(query.schoolYear);
+    const district = typeof query.district === 'string' && query.district ? query.district : undefined;
+    const school = typeof query.school === 'string' && query.school ? query.school : undefined;
+    if (!district && !school) throw invalid('district', 'district or school (a school code) is required');
+    if (district && school) throw invalid('school', 'give district or school, not both');
+
+    const rules: Data[] = await strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({});
+    const strictestFirst = [...rules].sort((a, b) => Number(b.minHours) - Number(a.minHours));
+    const positions = jsonAsText(strapi, 't.positions');
+    const requiredCase = `CASE ${strictestFirst.map(() => `WHEN ${positions} LIKE ? THEN ?`).join(' ')} ELSE 0 END`;
+    const requiredBindings = strictestFirst.flatMap((rule) => [`%"${rule.position}"%`, Number(rule.minHours)]);
+
+    const credit = joinTable(strapi, 'api::credit-record.credit-record', 'teacher');
+    const teacherSchool = joinTable(strapi, 'api::teacher.teacher', 'school');
+    const perPosition = TEACHER_POSITIONS.map(() => `SELECT staff.*, ? AS position FROM staff WHERE staff.positions LIKE ?`).join(' UNION ALL ');
+    const sql = `
+      WITH hours AS (
+        SELECT tl.${credit.other} AS teacher_id, SUM(cr.hours) AS total
+        FROM ${tableOf(strapi, 'api::credit-record.credit-record')} cr
+        JOIN ${credit.name} tl ON tl.${credit.own} = cr.id
+        WHERE cr.status = 'approved' AND cr.school_year = ?
+        GROUP BY tl.${credit.other}
+      ),
+      staff AS (
+        SELECT t.id AS teacher_id, s.code AS school_code, s.name AS school_name, s.district AS district,
+               ${positions} AS positions, COALESCE(h.total, 0) AS total, ${requiredCase} AS required
+        FROM ${tableOf(strapi, 'api::teacher.teacher')} t
+        JOIN ${teacherSchool.name} ts ON ts.${teacherSchool.own} = t.id
+        JOIN ${tableOf(strapi, 'api::school.school')} s ON s.id = ts.${teacherSchool.other}
+        LEFT JOIN hours h ON h.teacher_id = t.id
+        WHERE ${district ? 's.district = ?' : 's.code = ?'}
+      )
+      SELECT school_code, school_name, district, position, COUNT(*) AS teachers,
+             SUM(CASE WHEN total >= required THEN 1 ELSE 0 END) AS meeting, SUM(total) AS approved_hours
+      FROM (${perPosition}) by_position
+      GROUP BY school_code, school_name, district, position
+      ORDER BY school_code, position`;
+    const bindings = [
+      schoolYear,
+      ...requiredBindings,
+      district ?? school,
+      ...TEACHER_POSITIONS.flatMap((position) => [position, `%"${position}"%`]),
+    ];
+    const result = await strapi.db.connection.raw(sql, bindings);
+    const rows: Data[] = Array.isArray(result) ? result : result.rows;
+    return {
+      schoolYear,
+      rows: rows.map((row) => {
+        const teachers = Number(row.teachers);
+        const meeting = Number(row.meeting);
+        return {
+          schoolCode: row.school_code,
+          schoolName: row.school_name,
+          district: row.district,
+          position: row.position,
+          teachers,
+          meeting,
+          share: teachers ? Math.round((meeting / teachers) * 1000) / 1000 : 0,
+          approvedHours: Math.round(Number(row.approved_hours) * 10) / 10,
+        };
+      }),
+    };
+  },
+
+  /** CSV for Excel: UTF-8 with a BOM so Chinese shows correctly, bilingual headers, RFC 4180 quoting. */
+  toCsv(rows: ComplianceRow[]): string {
+    const header = ['学校代码 School code', '学校 School', '区县 District', '岗位 Position', '教师数 Teachers', '达标人数 Meeting', '达标率 Share', '认定学时 Approved hours'];
+    const quote = (value: unknown) => {
+      const text = String(value ?? '');
+      // A leading =, +, - or @ would run as a formula in Excel.
+      const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const lines = rows.map((r) => [r.schoolCode, r.schoolName, r.district, r.position, r.teachers, r.meeting, r.share, r.approvedHours].map(quote).join(','));
+    return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
+  },
+});

@@ -1,0 +1,76 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { assertSchoolYear, schoolYearOf } from '../../../training';
+import { joinTable, tableOf } from '../../../sql-dialect';
+import type { TeacherPosition } from '../../../teacher-positions';
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+type Data = Record<string, any>;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** The requirement for a set of positions: the strictest rule applies. */
+  async requirementFor(positions: TeacherPosition[]) {
+    const rules: Data[] = await strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({ where: { position: { $in: positions } } });
+    const strictest = rules.reduce<Data | null>((best, rule) => (!best || Number(rule.minHours) > Number(best.minHours) ? rule : best), null);
+    return strictest ? { position: strictest.position, minHours: Number(strictest.minHours), source: strictest.source } : { position: null, minHours: 0, source: null };
+  },
+
+  /**
+   * A teacher's hours for one school year, summed by the database: approved and pending, by category and
+   * by course; the requirement that applies, whether it is met and the hours still needed.
+   */
+  async forTeacher(teacherDocumentId: string, schoolYearParam?: unknown) {
+    const schoolYear = schoolYearParam === undefined ? schoolYearOf(new Date()) : assertSchoolYear(schoolYearParam);
+    const teacher = await strapi.db.query('api::teacher.teacher').findOne({
+      where: { documentId: teacherDocumentId },
+      populate: { school: { select: ['name', 'code'] } },
+    });
+    if (!teacher) throw new errors.NotFoundError('Teacher not found');
+
+    const knex = strapi.db.connection;
+    const byTeacher = joinTable(strapi, CREDIT_UID, 'teacher');
+    const byCourse = joinTable(strapi, CREDIT_UID, 'course');
+    const rows: Data[] = await knex({ cr: tableOf(strapi, CREDIT_UID) })
+      .join({ tl: byTeacher.name }, `tl.${byTeacher.own}`, 'cr.id')
+      .leftJoin({ cl: byCourse.name }, `cl.${byCourse.own}`, 'cr.id')
+      .leftJoin({ c: tableOf(strapi, 'api::training-course.training-course') }, 'c.id', `cl.${byCourse.other}`)
+      .where(`tl.${byTeacher.other}`, teacher.id)
+      .where('cr.school_year', schoolYear)
+      .whereIn('cr.status', ['approved', 'pending'])
+      .select({ status: 'cr.status', category: 'cr.category', courseCode: 'c.code', courseTitle: 'c.title' })
+      .sum({ hours: 'cr.hours' })
+      .count({ records: '*' })
+      .groupBy('cr.status', 'cr.category', 'c.code', 'c.title')
+      .orderBy(['cr.category', 'c.code']);
+
+    const total = (status: string) => round1(rows.filter((r) => r.status === status).reduce((sum, r) => sum + Number(r.hours), 0));
+    const byCategory = new Map<string, { category: string; approvedHours: number; pendingHours: number }>();
+    const courses = new Map<string, { code: string; title: string; approvedHours: number }>();
+    for (const row of rows) {
+      const entry = byCategory.get(row.category) ?? { category: row.category, approvedHours: 0, pendingHours: 0 };
+      entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] = round1(entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] + Number(row.hours));
+      byCategory.set(row.category, entry);
+      if (row.courseCode && row.status === 'approved') {
+        const course = courses.get(row.courseCode) ?? { code: row.courseCode, title: row.courseTitle, approvedHours: 0 };
+        course.approvedHours = round1(course.approvedHours + Number(row.hours));
+        courses.set(row.courseCode, course);
+      }
+    }
+    const approvedHours = total('approved');
+    const requirement = await this.requirementFor(teacher.positions);
+    return {
+      schoolYear,
+      teacher: { documentId: teacher.documentId, name: teacher.name, staffNumber: teacher.staffNumber, positions: teacher.positions, school: teacher.school ? { name: teacher.school.name, code: teacher.school.code } : null },
+      approvedHours,
+      pendingHours: total('pending'),
+      byCategory: [...byCategory.values()],
+      byCourse: [...courses.values()],
+      requirement,
+      met: approvedHours >= requirement.minHours,
+      hoursNeeded: round1(Math.max(0, requirement.minHours - approvedHours)),
+      // Certificates arrive with the certificate feature; the field is here so clients can rely on it.
+      certificates: [] as unknown[],
+    };
+  },
+});
