@@ -71,6 +71,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::transcript.transcript.mine': '`GET /api/me/transcript?schoolYear=`',
   'api::transcript.transcript.findOne': '`GET /api/transcripts/:teacherDocumentId?schoolYear=`',
   'api::report.report.compliance': '`GET /api/reports/compliance?schoolYear=&district=|school=[&format=csv]`',
+  'api::certificate.certificate.create': '`POST /api/certificates` issue (eligible teachers only)',
+  'api::certificate.certificate.findOne': '`GET /api/certificates/:documentId` (teachers: own)',
+  'api::certificate.certificate.pdf': '`GET /api/certificates/:documentId/pdf` (teachers: own)',
+  'api::certificate.certificate.revoke': '`POST /api/certificates/:documentId/revoke`',
 };
 
 // Shown so the table says plainly what nobody gets.

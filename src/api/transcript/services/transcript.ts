@@ -69,8 +69,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       requirement,
       met: approvedHours >= requirement.minHours,
       hoursNeeded: round1(Math.max(0, requirement.minHours - approvedHours)),
-      // Certificates arrive with the certificate feature; the field is here so clients can rely on it.
-      certificates: [] as unknown[],
+      certificates: await strapi.db.query('api::certificate.certificate' as any).findMany({
+        where: { teacher: { id: teacher.id } },
+        select: ['documentId', 'tier', 'schoolYear', 'serialNumber', 'status', 'issuedAt'],
+        orderBy: { issuedAt: 'asc' },
+      }),
     };
   },
 });

@@ -1,0 +1,132 @@
+import { randomBytes } from 'crypto';
+import { factories, type Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import rulesFile from '../../../../database/reference/certificate-rules.json';
+import { ConflictError, forbidden } from '../../../domain-errors';
+import { assertSchoolYear, audit } from '../../../training';
+import { joinTable, tableOf } from '../../../sql-dialect';
+
+const CERT_UID = 'api::certificate.certificate';
+type Data = Record<string, any>;
+const invalid = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+
+// Crockford base32 without look-alikes; 20 characters ≈ 100 bits, not guessable.
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export function newVerificationCode(): string {
+  return [...randomBytes(20)].map((byte) => CODE_ALPHABET[byte % 32]).join('');
+}
+
+/** 张三明 → 张*明, 李华 → 李*, 欧阳娜娜 → 欧**娜: enough to recognise, not to identify. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** What the teacher has and what the tier needs; `missing` lists every unmet condition. */
+  async eligibility(teacherDocumentId: string, tier: string, schoolYear: string) {
+    const rule = rulesFile.rules.find((r) => r.tier === tier);
+    if (!rule) throw invalid('tier', 'tier must be A, B or C');
+    const transcript = await strapi.service('api::transcript.transcript').forTeacher(teacherDocumentId, schoolYear);
+    const enrolmentCourse = joinTable(strapi, 'api::enrolment.enrolment', 'course');
+    const enrolmentTeacher = joinTable(strapi, 'api::enrolment.enrolment', 'teacher');
+    const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: teacherDocumentId } });
+    const completed: Data[] = await strapi.db
+      .connection({ e: tableOf(strapi, 'api::enrolment.enrolment') })
+      .join({ et: enrolmentTeacher.name }, `et.${enrolmentTeacher.own}`, 'e.id')
+      .join({ ec: enrolmentCourse.name }, `ec.${enrolmentCourse.own}`, 'e.id')
+      .join({ c: tableOf(strapi, 'api::training-course.training-course') }, 'c.id', `ec.${enrolmentCourse.other}`)
+      .where(`et.${enrolmentTeacher.other}`, teacher.id)
+      .where('e.status', 'completed')
+      .where('c.school_year', transcript.schoolYear)
+      .select({ code: 'c.code', title: 'c.title', tier: 'c.tier', hours: 'c.credit_hours' });
+    const missing: Data[] = [];
+    if (transcript.approvedHours < rule.minApprovedHours) {
+      missing.push({ kind: 'hours', required: rule.minApprovedHours, approved: transcript.approvedHours, needed: Math.round((rule.minApprovedHours - transcript.approvedHours) * 10) / 10 });
+    }
+    if (rule.requiredCourseTiers.length && !completed.some((c) => rule.requiredCourseTiers.includes(c.tier))) {
+      missing.push({ kind: 'course', anyOfTiers: rule.requiredCourseTiers, message: `a completed ${rule.requiredCourseTiers.join(' or ')}-tier course in ${transcript.schoolYear}` });
+    }
+    return { rule, transcript, completed: completed.map((c) => ({ ...c, hours: Number(c.hours) })), missing };
+  },
+
+  /** Coordinators issue to eligible teachers only; the certificate keeps a snapshot of the hours and courses. */
+  async issue(user: Data, input: Data) {
+    if (typeof input.teacher !== 'string') throw invalid('teacher', 'teacher (a documentId) is required');
+    const schoolYear = assertSchoolYear(input.schoolYear);
+    const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: input.teacher }, populate: { user: { select: ['id'] } } });
+    if (!teacher) throw invalid('teacher', `teacher ${input.teacher} not found`);
+    if (teacher.user?.id === user.id) throw forbidden('Nobody issues their own certificate');
+    // Aggregate reads run before the write transaction (SQLite has a single connection).
+    const { rule, transcript, completed, missing } = await this.eligibility(teacher.documentId, String(input.tier), schoolYear);
+    if (missing.length) throw new ConflictError(`${teacher.name} is not yet eligible for the ${rule.tier} certificate`, { missing });
+    return strapi.db.transaction(async () => {
+      const existing = await strapi.db.query(CERT_UID as any).findOne({ where: { teacher: { id: teacher.id }, tier: rule.tier, schoolYear, status: 'valid' } });
+      if (existing) throw new ConflictError(`${teacher.name} already holds a valid ${rule.tier} certificate for ${schoolYear}`, { certificate: existing.documentId });
+      const sequence = (await strapi.db.query(CERT_UID as any).count({ where: { tier: rule.tier, schoolYear } })) + 1;
+      const certificate = await strapi.documents(CERT_UID as any).create({
+        data: {
+          teacher: teacher.documentId,
+          tier: rule.tier,
+          schoolYear,
+          serialNumber: `XY-${schoolYear.slice(0, 4)}-${rule.tier}-${String(sequence).padStart(6, '0')}`,
+          verificationCode: newVerificationCode(),
+          issuedAt: new Date(),
+          issuedBy: user.documentId,
+          snapshot: { approvedHours: transcript.approvedHours, byCategory: transcript.byCategory, courses: completed, rule: { minApprovedHours: rule.minApprovedHours, requiredCourseTiers: rule.requiredCourseTiers, source: rule.source } },
+          status: 'valid',
+        },
+        populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } } as any,
+      });
+      await audit(strapi, { entityType: 'certificate', entityDocumentId: certificate.documentId, action: 'issue', actor: user, after: { serialNumber: certificate.serialNumber, tier: rule.tier, schoolYear } });
+      return certificate;
+    });
+  },
+
+  async revoke(user: Data, documentId: string, reason: unknown) {
+    if (typeof reason !== 'string' || !reason.trim()) throw invalid('reason', 'a revocation needs a reason');
+    return strapi.db.transaction(async () => {
+      const certificate = await strapi.db.query(CERT_UID as any).findOne({ where: { documentId } });
+      if (!certificate) throw new errors.NotFoundError('Certificate not found');
+      if (certificate.status === 'revoked') throw new ConflictError('The certificate is already revoked');
+      const updated = await strapi.documents(CERT_UID as any).update({ documentId, data: { status: 'revoked', revokedAt: new Date(), revocationReason: reason.trim() } as any });
+      await audit(strapi, { entityType: 'certificate', entityDocumentId: documentId, action: 'revoke', actor: user, before: { status: 'valid' }, after: { status: 'revoked', reason: reason.trim() } });
+      return updated;
+    });
+  },
+
+  /** Full certificate for its holder or a coordinator; others get null (404). */
+  async readable(profile: { role: string; teacher: { documentId: string } | null }, documentId: string) {
+    const certificate = (await strapi.documents(CERT_UID as any).findOne({
+      documentId,
+      populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } } as any,
+    })) as Data | null;
+    if (!certificate) return null;
+    if (profile.role === 'coordinator' || certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
+    return null;
+  },
+
+  /** Public verification: valid or revoked, tier, masked holder, school, issue date and hours — nothing else. */
+  async verify(code: string) {
+    if (!/^[0-9A-Z]{20}$/.test(code)) return null;
+    const certificate = await strapi.db.query(CERT_UID as any).findOne({
+      where: { verificationCode: code },
+      populate: { teacher: { select: ['name'], populate: { school: { select: ['name'] } } } },
+    });
+    if (!certificate) return null;
+    return {
+      status: certificate.status,
+      valid: certificate.status === 'valid',
+      tier: certificate.tier,
+      holder: maskName(certificate.teacher?.name ?? ''),
+      school: certificate.teacher?.school?.name ?? null,
+      issuedAt: certificate.issuedAt,
+      schoolYear: certificate.schoolYear,
+      approvedHours: certificate.snapshot?.approvedHours ?? null,
+      ...(certificate.status === 'revoked' ? { revokedAt: certificate.revokedAt } : {}),
+    };
+  },
+}));
