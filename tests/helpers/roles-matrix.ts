@@ -66,6 +66,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::credit-record.credit-record.reject': '`POST /api/credit-records/:documentId/reject`',
   'api::credit-record.credit-record.decide': '`POST /api/credit-records/decisions` (bulk, all or nothing)',
   'api::credit-record.credit-record.reverse': '`POST /api/credit-records/:documentId/reverse`',
+  'api::credit-record.credit-record.import': '`POST /api/credit-records/import` (CSV/XLSX attendance)',
   'api::audit-event.audit-event.find': '`GET /api/audit-events`',
   'api::audit-event.audit-event.findOne': '`GET /api/audit-events/:documentId`',
   'api::transcript.transcript.mine': '`GET /api/me/transcript?schoolYear=`',

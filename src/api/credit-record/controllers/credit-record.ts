@@ -1,5 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../content-access';
+import { importAttendance } from '../../../attendance-import';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 
@@ -52,6 +53,17 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
       if (decision !== 'approved' && decision !== 'rejected') return ctx.badRequest('decision must be approved or rejected', { path: ['decision'] });
       const decided = await service().decide(ctx.state.user, records, decision, reason);
       return this.transformResponse(await output(decided));
+    },
+
+    /** POST /credit-records/import (multipart, field "file"; ?dryRun=true, ?partial=true) — CSV or XLSX attendance. */
+    async import(ctx) {
+      const files = (ctx.request as any).files ?? {};
+      const file = Array.isArray(files.file) ? files.file[0] : files.file;
+      if (!file?.filepath) return ctx.badRequest('Attach the attendance sheet as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
+      const flag = (name: string) => ['true', '1', 'yes'].includes(String(ctx.query[name] ?? '').toLowerCase());
+      const report = await importAttendance(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun: flag('dryRun'), partial: flag('partial') });
+      ctx.status = report.dryRun || report.imported === 0 ? 200 : 201;
+      ctx.body = { data: report };
     },
 
     async reverse(ctx) {

@@ -1,5 +1,6 @@
 export default {
   routes: [
+    { method: 'POST', path: '/credit-records/import', handler: 'credit-record.import', config: { description: 'Import attendance from CSV/XLSX (UTF-8, BOM, GB18030/GBK); dryRun; all or nothing unless partial' } },
     { method: 'POST', path: '/credit-records/decisions', handler: 'credit-record.decide', config: { description: 'Approve or reject many pending records at once, all or nothing' } },
     { method: 'POST', path: '/credit-records/:id/approve', handler: 'credit-record.approve', config: {} },
     { method: 'POST', path: '/credit-records/:id/reject', handler: 'credit-record.reject', config: {} },

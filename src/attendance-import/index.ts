@@ -1,0 +1,180 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { createId } from '@paralleldrive/cuid2';
+import { audit } from '../training';
+import { joinTable, tableOf } from '../sql-dialect';
+import { readRows } from './read';
+import { mapHeader, parseRow, type ColumnMap, type ImportRow, type RowError } from './columns';
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+const LOOKUP_BATCH = 1000;
+const INSERT_BATCH = 500;
+const MAX_REPORTED_ERRORS = 1000;
+
+export interface ImportOptions {
+  filePath: string;
+  actor: { id: number; documentId: string; username: string };
+  dryRun?: boolean;
+  /** Import the valid rows even when others are bad (default: all or nothing). */
+  partial?: boolean;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  valid: number;
+  alreadyImported: number;
+  imported: number;
+  errorCount: number;
+  errors: RowError[];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Attendance import: streams the file, validates every row (unknown staff number or course, bad date,
+ * hours that are negative, absurd or over-precise, duplicates inside the file), skips rows imported before
+ * (same external reference), and writes everything in one transaction — or nothing.
+ */
+export async function importAttendance(strapi: Core.Strapi, options: ImportOptions): Promise<ImportReport> {
+  const today = new Date().toISOString().slice(0, 10);
+  const problems: RowError[] = [];
+  let errorCount = 0;
+  const report = (error: RowError) => {
+    errorCount += 1;
+    if (problems.length < MAX_REPORTED_ERRORS) problems.push(error);
+  };
+  const teacherIds = new Map<string, number>();
+  const courseIds = new Map<string, number>();
+  const firstRowOf = new Map<string, number>();
+  const accepted: (ImportRow & { teacherId: number; courseId: number | null })[] = [];
+  let pending: ImportRow[] = [];
+  let columns: ColumnMap | null = null;
+  let rows = 0;
+
+  const resolve = async (batch: ImportRow[]) => {
+    const staff = [...new Set(batch.map((r) => r.staffNumber))].filter((s) => !teacherIds.has(s));
+    for (const part of chunks(staff, 500)) {
+      const found = await strapi.db.query('api::teacher.teacher').findMany({ where: { staffNumber: { $in: part } }, select: ['id', 'staffNumber'] });
+      for (const teacher of found) teacherIds.set(teacher.staffNumber, teacher.id);
+    }
+    const codes = [...new Set(batch.map((r) => r.courseCode).filter(Boolean) as string[])].filter((c) => !courseIds.has(c));
+    if (codes.length) {
+      const found = await strapi.db.query('api::training-course.training-course' as any).findMany({ where: { code: { $in: codes } }, select: ['id', 'code'] });
+      for (const course of found) courseIds.set(course.code, course.id);
+    }
+    for (const row of batch) {
+      const teacherId = teacherIds.get(row.staffNumber);
+      if (!teacherId) report({ row: row.row, column: 'staffNumber', reason: `unknown staff number "${row.staffNumber}"` });
+      else if (row.courseCode && !courseIds.has(row.courseCode)) report({ row: row.row, column: 'courseCode', reason: `unknown course code "${row.courseCode}"` });
+      else accepted.push({ ...row, teacherId, courseId: row.courseCode ? courseIds.get(row.courseCode)! : null });
+    }
+  };
+
+  for await (const { row, cells } of readRows(options.filePath)) {
+    if (!columns) {
+      const header = mapHeader(cells);
+      if (header.errors.length) {
+        header.errors.forEach(report);
+        break;
+      }
+      columns = header.columns;
+      continue;
+    }
+    rows += 1;
+    const { value, errors: rowErrors } = parseRow(row, cells, columns, today);
+    if (!value) {
+      rowErrors.forEach(report);
+      continue;
+    }
+    const first = firstRowOf.get(value.externalRef);
+    if (first !== undefined) {
+      report({ row, column: 'row', reason: `duplicate of row ${first} in this file` });
+      continue;
+    }
+    firstRowOf.set(value.externalRef, row);
+    pending.push(value);
+    if (pending.length >= LOOKUP_BATCH) {
+      await resolve(pending);
+      pending = [];
+    }
+  }
+  if (pending.length) await resolve(pending);
+  if (!columns && errorCount === 0) report({ row: 1, column: 'file', reason: 'the file has no header row' });
+
+  // Rows imported before are skipped, so importing the same file again adds nothing.
+  const existing = new Set<string>();
+  for (const part of chunks(accepted.map((r) => r.externalRef), 500)) {
+    const found = await strapi.db.connection(tableOf(strapi, CREDIT_UID)).whereIn('external_ref', part).select('external_ref');
+    for (const row of found) existing.add(row.external_ref);
+  }
+  const fresh = accepted.filter((r) => !existing.has(r.externalRef));
+  const result: ImportReport = {
+    dryRun: Boolean(options.dryRun),
+    rows,
+    valid: accepted.length,
+    alreadyImported: existing.size,
+    imported: 0,
+    errorCount,
+    errors: problems.sort((a, b) => a.row - b.row),
+  };
+  if (options.dryRun) return result;
+  if (errorCount > 0 && !options.partial) {
+    throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result, errors: result.errors });
+  }
+  if (fresh.length === 0) return result;
+
+  const table = tableOf(strapi, CREDIT_UID);
+  const links = {
+    teacher: joinTable(strapi, CREDIT_UID, 'teacher'),
+    course: joinTable(strapi, CREDIT_UID, 'course'),
+    submittedBy: joinTable(strapi, CREDIT_UID, 'submittedBy'),
+    decidedBy: joinTable(strapi, CREDIT_UID, 'decidedBy'),
+  };
+  await strapi.db.transaction(async ({ trx }) => {
+    const now = new Date();
+    for (const part of chunks(fresh, INSERT_BATCH)) {
+      const documentIds = part.map(() => createId());
+      await trx(table).insert(
+        part.map((r, i) => ({
+          document_id: documentIds[i],
+          category: r.category,
+          hours: r.hours,
+          date: r.date,
+          school_year: r.schoolYear,
+          source: 'import',
+          status: 'approved',
+          decided_at: now,
+          external_ref: r.externalRef,
+          created_at: now,
+          updated_at: now,
+          published_at: now,
+        }))
+      );
+      const inserted: { id: number; document_id: string }[] = await trx(table).whereIn('document_id', documentIds).select('id', 'document_id');
+      const idOf = new Map(inserted.map((row) => [row.document_id, row.id]));
+      const link = (name: keyof typeof links, rows: { own: number; other: number | null }[]) => {
+        const { name: tableName, own, other } = links[name];
+        const values = rows.filter((row) => row.other !== null).map((row) => ({ [own]: row.own, [other]: row.other }));
+        return values.length ? trx(tableName).insert(values) : Promise.resolve();
+      };
+      const ids = part.map((_, i) => idOf.get(documentIds[i])!);
+      await link('teacher', part.map((r, i) => ({ own: ids[i], other: r.teacherId })));
+      await link('course', part.map((r, i) => ({ own: ids[i], other: r.courseId })));
+      await link('submittedBy', ids.map((id) => ({ own: id, other: options.actor.id })));
+      await link('decidedBy', ids.map((id) => ({ own: id, other: options.actor.id })));
+    }
+    await audit(strapi, {
+      entityType: 'credit-import',
+      entityDocumentId: createId(),
+      action: 'import',
+      actor: options.actor,
+      after: { rows, imported: fresh.length, alreadyImported: existing.size, errorCount, partial: Boolean(options.partial) },
+    });
+  });
+  return { ...result, imported: fresh.length };
+}

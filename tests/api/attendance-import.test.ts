@@ -1,0 +1,161 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
+import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
+
+let app: TestApp;
+const u: Record<string, TestUser> = {};
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-'));
+
+const HEADER = '工号,姓名,培训日期,学时,培训类别,课程代码';
+const csv = (...lines: string[]) => [HEADER, ...lines].join('\r\n') + '\r\n';
+const write = (name: string, content: Buffer | string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+};
+const count = () => app.strapi.db.query('api::credit-record.credit-record' as any).count();
+const upload = (file: string, qs = '', who = 'coordinator') =>
+  app.http().post(`/api/credit-records/import${qs}`).set(bearer(u[who].jwt)).attach('file', file);
+
+beforeAll(async () => {
+  app = await startApp();
+  const school = await createSchool(app.strapi);
+  for (const [key, staffNumber, name] of [['zhang', 'T1001', '张老师'], ['li', 'T1002', '李老师']]) {
+    u[key] = await createUser(app.strapi, { role: 'teacher', teacher: { name, staffNumber, schoolDocumentId: school.documentId, positions: ['subject'] } });
+  }
+  await app.strapi.documents('api::training-course.training-course' as any).create({
+    data: { title: '网络研修', code: 'NET-01', tier: 'C', audiencePositions: ['subject'], level: 'provincial', mode: 'online', creditHours: 4, modules: [{ title: '全程', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-10', endDate: '2025-12-31', capacity: 1000, status: 'closed' },
+  });
+  u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
+});
+afterAll(async () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
+});
+
+const GOOD = csv('T1001,张老师,2025-10-08,3,专题培训,', 'T1002,李老师,2026/3/15,2.5,校本培训,', 'T1001,张老师,2025年12月1日,4,网络培训,NET-01');
+
+describe('attendance import', () => {
+  test('a dry run reports what would happen and stores nothing', async () => {
+    const before = await count();
+    const res = await upload(write('dry.csv', iconv.encode(GOOD, 'gbk')), '?dryRun=true');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ dryRun: true, rows: 3, valid: 3, alreadyImported: 0, imported: 0, errorCount: 0, errors: [] });
+    expect(await count()).toBe(before);
+  });
+
+  test('a GBK file from Excel with Chinese headers and labels is imported, approved, with school years derived', async () => {
+    const res = await upload(write('gbk.csv', iconv.encode(GOOD, 'gbk')));
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ rows: 3, valid: 3, imported: 3, errorCount: 0 });
+    const records = await app.strapi.db.query('api::credit-record.credit-record' as any).findMany({
+      where: { source: 'import' },
+      populate: { teacher: { select: ['staffNumber'] }, course: { select: ['code'] } },
+      orderBy: { date: 'asc' },
+    });
+    expect(records.map((r) => [r.teacher.staffNumber, r.date, Number(r.hours), r.category, r.schoolYear, r.status, r.course?.code ?? null])).toEqual([
+      ['T1001', '2025-10-08', 3, 'topic_training', '2025-2026', 'approved', null],
+      ['T1001', '2025-12-01', 4, 'online', '2025-2026', 'approved', 'NET-01'],
+      ['T1002', '2026-03-15', 2.5, 'school_based', '2025-2026', 'approved', null],
+    ]);
+    const transcript = await app.http().get('/api/me/transcript?schoolYear=2025-2026').set(bearer(u.zhang.jwt));
+    expect(transcript.body.data.approvedHours).toBe(7);
+  });
+
+  test('re-importing the same file adds nothing, even as UTF-8 with a BOM', async () => {
+    const before = await count();
+    const res = await upload(write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(GOOD, 'utf8')])));
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ rows: 3, valid: 3, alreadyImported: 3, imported: 0 });
+    expect(await count()).toBe(before);
+  });
+
+  test('an XLSX file is read too, with real date cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('考勤');
+    sheet.addRow(['工号', '姓名', '培训日期', '学时', '培训类别', '记录编号']);
+    sheet.addRow(['T1002', '李老师', new Date(Date.UTC(2026, 0, 9)), 1.5, '心理健康关怀活动', 'PLAT-778']);
+    sheet.addRow(['T1001', '张老师', new Date(Date.UTC(2026, 0, 10)), 2, '跟岗进修', 'PLAT-779']);
+    const res = await upload(write('sheet.xlsx', Buffer.from(await workbook.xlsx.writeBuffer())));
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ rows: 2, imported: 2 });
+    const record = await app.strapi.db.query('api::credit-record.credit-record' as any).findOne({ where: { externalRef: 'ext:PLAT-778' } });
+    expect([record.date, Number(record.hours), record.category]).toEqual(['2026-01-09', 1.5, 'wellbeing_activity']);
+  });
+
+  test('every bad row is reported with row, column and reason, and nothing is stored', async () => {
+    const before = await count();
+    const file = write('bad.csv', iconv.encode(csv(
+      'T1001,张老师,2026-01-05,2,专题培训,',
+      'T9999,王某,2026-01-05,2,专题培训,',
+      'T1001,张老师,2026-02-30,2,专题培训,',
+      'T1001,张老师,2026-01-06,-3,专题培训,',
+      'T1001,张老师,2026-01-07,500,专题培训,',
+      'T1001,张老师,2026-01-08,1.25,专题培训,',
+      'T1001,张老师,2026-01-09,2,春游,',
+      'T1001,张老师,2026-01-05,2,专题培训,',
+      'T1002,李老师,2026-01-05,2,专题培训,NOPE-1',
+      'T1002,李老师,2999-01-01,2,专题培训,',
+      ',李老师,2026-01-05,2,专题培训,',
+    ), 'gb18030'));
+    const res = await upload(file);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('10 row(s) have problems; nothing was imported');
+    expect(res.body.error.details.errors).toEqual([
+      { row: 3, column: 'staffNumber', reason: 'unknown staff number "T9999"' },
+      { row: 4, column: 'date', reason: '"2026-02-30" is not a date (YYYY-MM-DD)' },
+      { row: 5, column: 'hours', reason: '-3 is not positive' },
+      { row: 6, column: 'hours', reason: '500 is more than 200 in one record' },
+      { row: 7, column: 'hours', reason: '1.25 has more than one decimal' },
+      { row: 8, column: 'category', reason: expect.stringMatching(/^"春游" is not one of 专题培训/) },
+      { row: 9, column: 'row', reason: 'duplicate of row 2 in this file' },
+      { row: 10, column: 'courseCode', reason: 'unknown course code "NOPE-1"' },
+      { row: 11, column: 'date', reason: '2999-01-01 is in the future' },
+      { row: 12, column: 'staffNumber', reason: 'missing' },
+    ]);
+    expect(res.body.error.details).toMatchObject({ rows: 11, errorCount: 10, imported: 0 });
+    expect(await count()).toBe(before);
+  });
+
+  test('one bad row among good ones leaves the database unchanged; partial=true imports the good ones', async () => {
+    const file = write('one-bad.csv', csv('T1002,李老师,2026-04-01,1,校本培训,', 'T1002,李老师,2026-04-02,abc,校本培训,', 'T1001,张老师,2026-04-03,1,校本培训,'));
+    const before = await count();
+    expect((await upload(file)).status).toBe(400);
+    expect(await count()).toBe(before);
+    const partial = await upload(file, '?partial=true');
+    expect(partial.status).toBe(201);
+    expect(partial.body.data).toMatchObject({ rows: 3, valid: 2, imported: 2, errorCount: 1, errors: [{ row: 3, column: 'hours', reason: '"abc" is not a number' }] });
+    expect(await count()).toBe(before + 2);
+  });
+
+  test('a sheet without the required columns is refused naming them', async () => {
+    const res = await upload(write('cols.csv', '姓名,学时\n张老师,2\n'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors.map((e) => [e.row, e.column])).toEqual([[1, 'staffNumber'], [1, 'date'], [1, 'category']]);
+  });
+
+  test('2,400 rows cross the lookup and insert batches in one go, and again adds nothing', async () => {
+    const lines = Array.from({ length: 2400 }, (_, i) => `${i % 2 ? 'T1001' : 'T1002'},x,2025-${String(9 + (i % 4)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},1,网络培训,,BIG-${i}`);
+    const file = write('big.csv', ['工号,姓名,培训日期,学时,培训类别,课程代码,记录编号', ...lines].join('\n'));
+    const before = await count();
+    const res = await upload(file);
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ rows: 2400, imported: 2400, errorCount: 0 });
+    expect(await count()).toBe(before + 2400);
+    const again = await upload(file);
+    expect(again.body.data).toMatchObject({ imported: 0, alreadyImported: 2400 });
+    const linked = await app.strapi.db.query('api::credit-record.credit-record' as any).count({ where: { externalRef: { $startsWith: 'ext:BIG-' }, teacher: { staffNumber: 'T1001' } } });
+    expect(linked).toBe(1200);
+  });
+
+  test('teachers and the public cannot import; a request without a file is 400', async () => {
+    const file = write('t.csv', GOOD);
+    expect((await upload(file, '', 'zhang')).status).toBe(403);
+    expect((await app.http().post('/api/credit-records/import').attach('file', file)).status).toBe(403);
+    const none = await app.http().post('/api/credit-records/import').set(bearer(u.coordinator.jwt));
+    expect(none.status).toBe(400);
+  });
+});
