@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { CREDIT_CATEGORIES, MAX_HOURS_PER_RECORD, schoolYearOf } from '../training';
-import type { Cell } from './read';
+import type { Cell } from '../spreadsheet';
 
 /** Header names as exported by training platforms and typed in Excel, Chinese and English. */
 const HEADER_ALIASES: Record<string, string[]> = {

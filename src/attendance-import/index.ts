@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
 import { audit } from '../training';
 import { joinTable, tableOf } from '../sql-dialect';
-import { readRows } from './read';
+import { readRows } from '../spreadsheet';
 import { mapHeader, parseRow, type ColumnMap, type ImportRow, type RowError } from './columns';
 
 const CREDIT_UID = 'api::credit-record.credit-record';

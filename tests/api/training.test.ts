@@ -27,6 +27,12 @@ const course = (overrides: Record<string, unknown> = {}) => ({
   status: 'open',
   ...overrides,
 });
+const PDF = Buffer.from('%PDF-1.4\n% 培训证明\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+/** A teacher's own hours: multipart, the record as JSON text plus the evidence file. */
+const submitOwn = (who: string, data: Record<string, unknown>, evidence: Buffer | null = PDF, name = '证明.pdf') => {
+  const req = app.http().post('/api/credit-records').set(as(who)).field('data', JSON.stringify(data));
+  return evidence ? req.attach('evidence', evidence, name) : req;
+};
 const audit = (documentId: string) =>
   app.strapi.db.query('api::audit-event.audit-event' as any).findMany({ where: { entityDocumentId: documentId }, orderBy: { id: 'asc' } });
 
@@ -40,6 +46,7 @@ beforeAll(async () => {
   u.researcher = await createUser(app.strapi, { role: 'researcher' });
 });
 afterAll(async () => {
+  for (const file of await app.strapi.db.query('plugin::upload.file').findMany({})) await app.strapi.plugin('upload').service('upload').remove(file);
   await app?.stop();
 });
 
@@ -132,10 +139,10 @@ describe('the credit-hour ledger', () => {
   });
 
   test('a teacher submits their own external hours as pending; the school year is derived', async () => {
-    const res = await app.http().post('/api/credit-records').set(as('homeroom')).send({ data: { category: 'school_based', hours: 2.5, date: '2026-03-12', note: '校本培训：情绪辅导' } });
+    const res = await submitOwn('homeroom', { category: 'school_based', hours: 2.5, date: '2026-03-12', note: '校本培训：情绪辅导' });
     expect(res.status).toBe(201);
     pending = res.body.data.documentId;
-    expect(res.body.data).toMatchObject({ status: 'pending', source: 'manual', schoolYear: '2025-2026', teacher: { name: '李春晖' } });
+    expect(res.body.data).toMatchObject({ status: 'pending', source: 'manual', schoolYear: '2025-2026', teacher: { name: '李春晖' }, evidence: { name: '证明.pdf', mime: 'application/pdf' } });
     expect(Number(res.body.data.hours)).toBe(2.5);
   });
 
@@ -151,10 +158,24 @@ describe('the credit-hour ledger', () => {
     [{ teacher: 'someone-else' }, 'teacher'],
   ])('%j is refused naming %s, and nothing is stored', async (overrides, field) => {
     const before = await app.strapi.db.query('api::credit-record.credit-record' as any).count();
-    const res = await app.http().post('/api/credit-records').set(as('homeroom')).send({ data: { category: 'school_based', hours: 2, date: '2026-03-12', ...overrides } });
+    const res = await submitOwn('homeroom', { category: 'school_based', hours: 2, date: '2026-03-12', ...overrides });
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual([field]);
     expect(await app.strapi.db.query('api::credit-record.credit-record' as any).count()).toBe(before);
+  });
+
+  test.each([
+    ['no evidence', null, '证明.pdf', 'evidence is required: attach a PDF or image as the multipart field "evidence"'],
+    ['a text file named .pdf', Buffer.from('not really a pdf'), 'fake.pdf', 'evidence must be a PDF, PNG, JPEG or WebP file'],
+  ])('a teacher submission with %s is refused naming evidence, and nothing is stored', async (_label, evidence, name, message) => {
+    const before = await app.strapi.db.query('api::credit-record.credit-record' as any).count();
+    const files = await app.strapi.db.query('plugin::upload.file').count();
+    const res = await submitOwn('homeroom', { category: 'online', hours: 1, date: '2026-03-12' }, evidence as Buffer | null, name);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(message);
+    expect(res.body.error.details.errors[0].path).toEqual(['evidence']);
+    expect(await app.strapi.db.query('api::credit-record.credit-record' as any).count()).toBe(before);
+    expect(await app.strapi.db.query('plugin::upload.file').count()).toBe(files);
   });
 
   test('nobody approves their own record', async () => {
@@ -170,7 +191,7 @@ describe('the credit-hour ledger', () => {
 
   test('teachers cannot approve; bulk decisions are all or nothing', async () => {
     expect((await app.http().post(`/api/credit-records/${pending}/approve`).set(as('homeroom'))).status).toBe(403);
-    const second = await app.http().post('/api/credit-records').set(as('homeroom')).send({ data: { category: 'wellbeing_activity', hours: 1, date: '2026-04-01' } });
+    const second = await submitOwn('homeroom', { category: 'wellbeing_activity', hours: 1, date: '2026-04-01' });
     const approvedAlready = (await app.strapi.db.query('api::credit-record.credit-record' as any).findOne({ where: { status: 'approved', source: 'course_completion' } })).documentId;
     const mixed = await app.http().post('/api/credit-records/decisions').set(as('coordinator2')).send({ data: { records: [pending, second.body.data.documentId, approvedAlready], decision: 'approved' } });
     expect(mixed.status).toBe(409);
@@ -196,7 +217,7 @@ describe('the credit-hour ledger', () => {
   });
 
   test('a rejected record needs a reason; a pending one can be corrected by its submitter', async () => {
-    const created = await app.http().post('/api/credit-records').set(as('homeroom')).send({ data: { category: 'other', hours: 4, date: '2026-05-01' } });
+    const created = await submitOwn('homeroom', { category: 'other', hours: 4, date: '2026-05-01' });
     const id = created.body.data.documentId;
     const corrected = await app.http().put(`/api/credit-records/${id}`).set(as('homeroom')).send({ data: { category: 'other', hours: 3.5, date: '2026-05-01' } });
     expect(Number(corrected.body.data.hours)).toBe(3.5);

@@ -4,6 +4,8 @@ import rolesFile from '../../database/reference/roles.json';
 export const ACTION_LABELS: Record<string, string> = {
   'plugin::users-permissions.auth.callback': '`POST /api/auth/local` sign in',
   'plugin::users-permissions.auth.changePassword': '`POST /api/auth/change-password`',
+  'plugin::users-permissions.auth.resetPassword': '`POST /api/auth/reset-password` activate with a one-time code',
+  'api::teacher.teacher.import': '`POST /api/teachers/import` roster (CSV/XLSX)',
   'api::me.me.find': '`GET /api/me` own profile, school, role',
   'api::school.school.find': '`GET /api/schools`',
   'api::school.school.findOne': '`GET /api/schools/:documentId`',

@@ -39,9 +39,9 @@ test('a fresh database has exactly the roles and permissions of database/referen
   }
 });
 
-test('public may only sign in; nobody may register, list users or upload', async () => {
+test('public may only sign in and activate; nobody may register, list users or upload', async () => {
   const granted = Object.values(actionsOf(await snapshot())).flat();
-  expect(actionsOf(await snapshot()).public).toEqual(['plugin::users-permissions.auth.callback']);
+  expect(actionsOf(await snapshot()).public).toEqual(['plugin::users-permissions.auth.callback', 'plugin::users-permissions.auth.resetPassword']);
   for (const forbidden of [
     'plugin::users-permissions.auth.register',
     'plugin::users-permissions.user.find',

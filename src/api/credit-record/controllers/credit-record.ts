@@ -25,8 +25,19 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
       return respond(this, ctx, results[0]);
     },
 
+    /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */
     async create(ctx) {
-      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, body(ctx));
+      const files = (ctx.request as any).files ?? {};
+      const evidence = Array.isArray(files.evidence) ? files.evidence[0] : files.evidence;
+      let data = body(ctx);
+      if (typeof data === 'string') {
+        try {
+          data = JSON.parse(data);
+        } catch {
+          return ctx.badRequest('data must be JSON', { path: ['data'] });
+        }
+      }
+      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, data ?? {}, evidence);
       ctx.status = 201;
       return respond(this, ctx, record);
     },

@@ -5,6 +5,7 @@ import { isResearcher, type CallerProfile } from '../../../content-access';
 import { fieldError, normalizeEnumSet } from '../../../enum-set';
 import { ConflictError } from '../../../domain-errors';
 import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
+import { storeEvidence } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 type Data = Record<string, any>;
@@ -13,6 +14,7 @@ const OUTPUT_POPULATE = {
   teacher: { fields: ['name', 'staffNumber'] },
   course: { fields: ['title', 'code'] },
   reverses: { fields: ['documentId', 'hours', 'status'] },
+  evidence: { fields: ['name', 'url', 'mime', 'size'] },
 };
 
 /** The writable fields of a manual record, validated; hours positive with one decimal; school year derived. */
@@ -39,13 +41,27 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
     return strapi.documents(CREDIT_UID as any).findOne({ documentId, populate: OUTPUT_POPULATE as any });
   },
 
-  /** Teachers add their own external hours (pending); coordinators may add hours for any teacher (pending). */
-  async submit(profile: CallerProfile, user: Data, input: Data) {
+  /**
+   * Teachers add their own external hours with evidence (a PDF or image), pending; coordinators may add hours
+   * for any teacher, pending, with or without evidence.
+   */
+  async submit(profile: CallerProfile, user: Data, input: Data, evidenceFile?: Data) {
     const isCoordinator = profile.role === 'coordinator';
     if (!isCoordinator && input.teacher !== undefined) throw fieldError('teacher', 'teachers record hours for themselves only');
     if (isCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
+    if (!isCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
     const teacherId = isCoordinator ? input.teacher : profile.teacher!.documentId;
     const values = manualInput(input);
+    const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile as any) : null;
+    try {
+      return await this.createManual(user, teacherId, { ...values, ...(evidence ? { evidence: evidence.id } : {}) });
+    } catch (error) {
+      if (evidence) await strapi.plugin('upload').service('upload').remove(evidence);
+      throw error;
+    }
+  },
+
+  async createManual(user: Data, teacherId: string, values: Data) {
     return strapi.db.transaction(async () => {
       const teacher = await strapi.documents('api::teacher.teacher').findOne({ documentId: teacherId });
       if (!teacher) throw fieldError('teacher', `teacher ${teacherId} not found`);

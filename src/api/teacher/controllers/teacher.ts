@@ -1,5 +1,6 @@
 import { factories } from '@strapi/strapi';
 import { rejectJsonFilters } from '../../../query-guards';
+import { importRoster } from '../../../roster-import';
 
 // Fixed server-side populate: the school's public fields only, whatever the client asks for.
 const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'] } };
@@ -14,6 +15,17 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
       .find({ ...query, populate: TEACHER_POPULATE });
     const sanitized = await this.sanitizeOutput(results, ctx);
     return this.transformResponse(sanitized, { pagination });
+  },
+
+  /** POST /teachers/import (multipart field "file", CSV or XLSX; ?dryRun=true) — coordinators. */
+  async import(ctx) {
+    const files = (ctx.request as any).files ?? {};
+    const file = Array.isArray(files.file) ? files.file[0] : files.file;
+    if (!file?.filepath) return ctx.badRequest('Attach the roster as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
+    const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dryRun ?? '').toLowerCase());
+    const report = await importRoster(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun });
+    ctx.status = !dryRun && report.created > 0 ? 201 : 200;
+    ctx.body = { data: report };
   },
 
   async findOne(ctx) {
