@@ -124,9 +124,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
       holder: maskName(certificate.teacher?.name ?? ''),
       school: certificate.teacher?.school?.name ?? null,
       issuedAt: certificate.issuedAt,
-      schoolYear: certificate.schoolYear,
       approvedHours: certificate.snapshot?.approvedHours ?? null,
-      ...(certificate.status === 'revoked' ? { revokedAt: certificate.revokedAt } : {}),
     };
   },
 }));
