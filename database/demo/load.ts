@@ -1,11 +1,13 @@
 import { randomBytes } from 'crypto';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { DEMO_ACCOUNTS, DEMO_CITY, DEMO_SCHOOLS, STAFF_PATTERN, demoTeacherName } from './data';
 import { DEMO_LESSON_PLANS } from './content/lesson-plans';
 import { DEMO_PSYCHODRAMA_SCRIPTS } from './content/psychodrama-scripts';
 import { DEMO_COUNSELING_CASES } from './content/counseling-cases';
+import { importAttendance } from '../../src/attendance-import';
 
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
@@ -106,6 +108,9 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
     await loadDemoContent(strapi);
     await loadDemoSelection(strapi);
   });
+
+  // Uses the real import and certificate services, whose aggregate reads run outside a transaction.
+  await loadDemoTraining(strapi);
 
   const file = demoAccountsFile(strapi);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -225,6 +230,46 @@ async function loadDemoSelection(strapi: Core.Strapi) {
     submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + 60 * 24 * hour), reviewDeadline: new Date(now + 90 * 24 * hour), rubric: RUBRIC,
   });
   await rounds.transition(open.documentId, 'open');
+}
+
+/** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, and a pending record. */
+async function loadDemoTraining(strapi: Core.Strapi) {
+  const courses = strapi.service('api::training-course.training-course') as any;
+  const coordinator = await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-coordinator' } });
+  const teacherOf = async (username: string) =>
+    strapi.db.query(TEACHER_UID).findOne({ where: { user: { username } }, populate: { school: { select: ['documentId'] } } });
+  const mh = await teacherOf('demo-mh-teacher');
+  const homeroom = await teacherOf('demo-homeroom-teacher');
+
+  const a = await courses.createCourse({
+    title: '心理健康教育教师专业能力提升（A证）', code: 'QX-A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime', 'mh_parttime'], level: 'city', mode: 'blended',
+    creditHours: 16, modules: [{ title: '心理辅导理论与技术', hours: 8 }, { title: '危机识别与转介', hours: 4 }, { title: '团体辅导实务', hours: 4 }],
+    schoolYear: '2025-2026', startDate: '2025-10-11', endDate: '2025-12-20', capacity: 60, status: 'open',
+  });
+  await courses.createCourse({
+    title: '班主任心理健康教育专题培训（B证）', code: 'QX-B-2025-01', tier: 'B', audiencePositions: ['homeroom', 'moral_education'], level: 'county', mode: 'in_person',
+    creditHours: 16, modules: [{ title: '学生心理发展特点', hours: 8 }, { title: '主题班会设计', hours: 8 }], schoolYear: '2025-2026', startDate: '2026-03-07', endDate: '2026-05-30', capacity: 120, status: 'open',
+  });
+  await courses.createCourse({
+    title: '全员心理健康知识网络研修（C证）', code: 'QX-C-2025-01', tier: 'C', audiencePositions: ['subject', 'homeroom', 'moral_education', 'mh_fulltime', 'mh_parttime'], level: 'provincial', mode: 'online',
+    creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, status: 'open',
+  });
+
+  const profile = { role: 'teacher', teacher: { documentId: mh.documentId, positions: mh.positions, schoolDocumentId: mh.school?.documentId ?? null } };
+  await courses.enrol(profile, { username: 'demo-mh-teacher' }, a.documentId);
+  await courses.complete(coordinator, a.documentId, [mh.documentId]);
+
+  const sheet = path.join(os.tmpdir(), `xinyu-demo-attendance-${process.pid}.csv`);
+  fs.writeFileSync(sheet, ['工号,姓名,培训日期,学时,培训类别,记录编号', `${mh.staffNumber},${mh.name},2026-03-18,2.5,网络培训,DEMO-PLAT-1`, `${mh.staffNumber},${mh.name},2026-04-22,1.5,心理健康关怀活动,DEMO-PLAT-2`].join('\n'));
+  try {
+    await importAttendance(strapi, { filePath: sheet, actor: coordinator });
+  } finally {
+    fs.rmSync(sheet, { force: true });
+  }
+  await strapi.service('api::certificate.certificate').issue(coordinator, { teacher: mh.documentId, tier: 'A', schoolYear: '2025-2026' });
+  await strapi.service('api::credit-record.credit-record').submit({ role: 'coordinator', teacher: null }, coordinator, {
+    teacher: homeroom.documentId, category: 'school_based', hours: 4, date: '2026-03-20', note: '校本培训：主题班会设计研讨（待审核）',
+  });
 }
 
 function printOnce(credentials: DemoAccountCredentials[], file: string) {

@@ -84,6 +84,20 @@ describe('demo content on an empty database', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
+  test("the demo MH teacher's transcript meets the A requirement and her certificate verifies publicly", async () => {
+    const mh = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'demo-mh-teacher' } });
+    const jwt = app.strapi.plugin('users-permissions').service('jwt').issue({ id: mh.id });
+    const transcript = (await app.http().get('/api/me/transcript?schoolYear=2025-2026').set('Authorization', `Bearer ${jwt}`)).body.data;
+    expect([transcript.approvedHours, transcript.requirement.minHours, transcript.met]).toEqual([20, 20, true]);
+    expect(transcript.byCourse.map((c) => c.code)).toEqual(['QX-A-2025-01']);
+    expect(transcript.certificates.map((c) => [c.tier, c.status])).toEqual([['A', 'valid']]);
+    const certificate = await app.strapi.db.query('api::certificate.certificate' as any).findOne({});
+    const verify = await app.http().get(`/api/certificates/verify/${certificate.verificationCode}`);
+    expect(verify.body.data).toMatchObject({ valid: true, tier: 'A', holder: '林*怡', approvedHours: 20 });
+    const pending = await app.strapi.db.query('api::credit-record.credit-record' as any).count({ where: { status: 'pending' } });
+    expect(pending).toBe(1);
+  });
+
   test('the accounts file lists researcher, coordinator and MH, homeroom and subject teachers with strong random passwords', () => {
     expect((fs.statSync(accountsFile()).mode & 0o777).toString(8)).toBe('600');
     for (const account of accounts) {
