@@ -1,6 +1,7 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../content-access';
 import { importAttendance } from '../../../attendance-import';
+import { uploadedFile } from '../../../multipart';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 
@@ -27,8 +28,7 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
 
     /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */
     async create(ctx) {
-      const files = (ctx.request as any).files ?? {};
-      const evidence = Array.isArray(files.evidence) ? files.evidence[0] : files.evidence;
+      const evidence = uploadedFile(ctx, 'evidence');
       let data = body(ctx);
       if (typeof data === 'string') {
         try {
@@ -68,9 +68,8 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
 
     /** POST /credit-records/import (multipart, field "file"; ?dryRun=true, ?partial=true) — CSV or XLSX attendance. */
     async import(ctx) {
-      const files = (ctx.request as any).files ?? {};
-      const file = Array.isArray(files.file) ? files.file[0] : files.file;
-      if (!file?.filepath) return ctx.badRequest('Attach the attendance sheet as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
+      const file = uploadedFile(ctx, 'file');
+      if (!file) return ctx.badRequest('Attach the attendance sheet as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
       const flag = (name: string) => ['true', '1', 'yes'].includes(String(ctx.query[name] ?? '').toLowerCase());
       const report = await importAttendance(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun: flag('dryRun'), partial: flag('partial') });
       ctx.status = report.dryRun || report.imported === 0 ? 200 : 201;

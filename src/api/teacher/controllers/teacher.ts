@@ -1,6 +1,7 @@
 import { factories } from '@strapi/strapi';
 import { rejectJsonFilters } from '../../../query-guards';
 import { importRoster } from '../../../roster-import';
+import { uploadedFile } from '../../../multipart';
 
 // Fixed server-side populate: the school's public fields only, whatever the client asks for.
 const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'] } };
@@ -19,9 +20,8 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
 
   /** POST /teachers/import (multipart field "file", CSV or XLSX; ?dryRun=true) — coordinators. */
   async import(ctx) {
-    const files = (ctx.request as any).files ?? {};
-    const file = Array.isArray(files.file) ? files.file[0] : files.file;
-    if (!file?.filepath) return ctx.badRequest('Attach the roster as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
+    const file = uploadedFile(ctx, 'file');
+    if (!file) return ctx.badRequest('Attach the roster as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
     const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dryRun ?? '').toLowerCase());
     const report = await importRoster(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun });
     ctx.status = !dryRun && report.created > 0 ? 201 : 200;
