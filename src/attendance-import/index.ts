@@ -163,6 +163,22 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
         return values.length ? trx(tableName).insert(values) : Promise.resolve();
       };
       const ids = part.map((_, i) => idOf.get(documentIds[i])!);
+      // Every imported record gets its own audit entry, written in the same bulk way.
+      await trx(tableOf(strapi, 'api::audit-event.audit-event')).insert(
+        part.map((r, i) => ({
+          document_id: createId(),
+          entity_type: 'credit-record',
+          entity_document_id: documentIds[i],
+          action: 'import',
+          actor_username: options.actor.username,
+          at: now,
+          before: null,
+          after: JSON.stringify({ documentId: documentIds[i], staffNumber: r.staffNumber, category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: 'import', status: 'approved', externalRef: r.externalRef, row: r.row }),
+          created_at: now,
+          updated_at: now,
+          published_at: now,
+        }))
+      );
       await link('teacher', part.map((r, i) => ({ own: ids[i], other: r.teacherId })));
       await link('course', part.map((r, i) => ({ own: ids[i], other: r.courseId })));
       await link('submittedBy', ids.map((id) => ({ own: id, other: options.actor.id })));

@@ -63,6 +63,11 @@ describe('attendance import', () => {
     ]);
     const transcript = await app.http().get('/api/me/transcript?schoolYear=2025-2026').set(bearer(u.zhang.jwt));
     expect(transcript.body.data.approvedHours).toBe(7);
+    // Each imported record has its own audit entry: who, when, and what it became.
+    const trail = await app.http().get(`/api/audit-events?filters[entityDocumentId][$eq]=${records[2].documentId}`).set(bearer(u.coordinator.jwt));
+    expect(trail.body.data).toEqual([
+      expect.objectContaining({ action: 'import', actorUsername: u.coordinator.user.username, before: null, after: expect.objectContaining({ staffNumber: 'T1002', hours: 2.5, row: 3, status: 'approved' }) }),
+    ]);
   });
 
   test('re-importing the same file adds nothing, even as UTF-8 with a BOM', async () => {
@@ -149,6 +154,7 @@ describe('attendance import', () => {
     expect(again.body.data).toMatchObject({ imported: 0, alreadyImported: 2400 });
     const linked = await app.strapi.db.query('api::credit-record.credit-record' as any).count({ where: { externalRef: { $startsWith: 'ext:BIG-' }, teacher: { staffNumber: 'T1001' } } });
     expect(linked).toBe(1200);
+    expect(await app.strapi.db.query('api::audit-event.audit-event' as any).count({ where: { action: 'import', entityType: 'credit-record', after: { $notNull: true } } })).toBeGreaterThanOrEqual(2400);
   });
 
   test('teachers and the public cannot import; a request without a file is 400', async () => {
