@@ -14,3 +14,9 @@ export class ConflictError extends Error {
  * bare "Forbidden"; PolicyError is the subclass it lets through.
  */
 export const forbidden = (message: string) => new errors.PolicyError(message);
+
+/** 400 ValidationError whose details name the field (or path) at fault, as Strapi's own validation does. */
+export function fieldError(path: string | string[], message: string) {
+  const segments = Array.isArray(path) ? path : [path];
+  return new errors.ValidationError(message, { errors: [{ path: segments, message, name: 'ValidationError' }] });
+}

@@ -1,4 +1,6 @@
-import { errors } from '@strapi/utils';
+import { fieldError } from '../domain-errors';
+
+export { fieldError };
 
 /**
  * Strapi has no multi-select attribute, so "a set of allowed values" is stored as a JSON array.
@@ -27,8 +29,3 @@ export function normalizeEnumSet<T extends string>(
   return normalized;
 }
 
-export function fieldError(field: string, message: string) {
-  return new errors.ValidationError(message, {
-    errors: [{ path: [field], message, name: 'ValidationError', value: undefined }],
-  });
-}

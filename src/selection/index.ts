@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 
-import { ConflictError } from '../domain-errors';
+import { ConflictError, fieldError } from '../domain-errors';
 
 export { ConflictError };
 
@@ -31,17 +31,15 @@ export interface Criterion {
   maxScore: number;
 }
 
-const invalid = (path: string[], message: string) =>
-  new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
 export function validateRubric(rubric: Criterion[] | undefined) {
-  if (!Array.isArray(rubric) || rubric.length === 0) throw invalid(['rubric'], 'rubric needs at least one criterion');
+  if (!Array.isArray(rubric) || rubric.length === 0) throw fieldError(['rubric'], 'rubric needs at least one criterion');
   const keys = new Set<string>();
   rubric.forEach((criterion, i) => {
-    if (keys.has(criterion.key)) throw invalid(['rubric', String(i), 'key'], `rubric criterion key "${criterion.key}" is repeated`);
+    if (keys.has(criterion.key)) throw fieldError(['rubric', String(i), 'key'], `rubric criterion key "${criterion.key}" is repeated`);
     keys.add(criterion.key);
     if (Number(criterion.minScore) >= Number(criterion.maxScore)) {
-      throw invalid(['rubric', String(i), 'maxScore'], `rubric criterion "${criterion.key}": maxScore must be above minScore`);
+      throw fieldError(['rubric', String(i), 'maxScore'], `rubric criterion "${criterion.key}": maxScore must be above minScore`);
     }
   });
 }
@@ -49,30 +47,30 @@ export function validateRubric(rubric: Criterion[] | undefined) {
 export function validateSchedule(round: { submissionOpensAt?: string; submissionClosesAt?: string; reviewDeadline?: string }) {
   const at = (value?: string) => (value ? new Date(value).getTime() : NaN);
   if (!(at(round.submissionClosesAt) > at(round.submissionOpensAt))) {
-    throw invalid(['submissionClosesAt'], 'submissionClosesAt must be after submissionOpensAt');
+    throw fieldError(['submissionClosesAt'], 'submissionClosesAt must be after submissionOpensAt');
   }
   if (!(at(round.reviewDeadline) > at(round.submissionClosesAt))) {
-    throw invalid(['reviewDeadline'], 'reviewDeadline must be after submissionClosesAt');
+    throw fieldError(['reviewDeadline'], 'reviewDeadline must be after submissionClosesAt');
   }
 }
 
 /** A reviewer's weighted score: Σ weight × score / Σ weight, every criterion scored within its range. */
 export function weightedScore(rubric: Criterion[], scores: unknown): number {
   if (!scores || typeof scores !== 'object' || Array.isArray(scores)) {
-    throw invalid(['scores'], 'scores must be an object of criterion key → score');
+    throw fieldError(['scores'], 'scores must be an object of criterion key → score');
   }
   const given = scores as Record<string, unknown>;
   const unknown = Object.keys(given).find((key) => !rubric.some((c) => c.key === key));
-  if (unknown) throw invalid(['scores', unknown], `scores.${unknown} is not a criterion of this round's rubric`);
+  if (unknown) throw fieldError(['scores', unknown], `scores.${unknown} is not a criterion of this round's rubric`);
   let total = 0;
   let weights = 0;
   for (const criterion of rubric) {
     const value = given[criterion.key];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw invalid(['scores', criterion.key], `scores.${criterion.key} (${criterion.name}) is required, a number`);
+      throw fieldError(['scores', criterion.key], `scores.${criterion.key} (${criterion.name}) is required, a number`);
     }
     if (value < criterion.minScore || value > criterion.maxScore) {
-      throw invalid(
+      throw fieldError(
         ['scores', criterion.key],
         `scores.${criterion.key} (${criterion.name}) must be between ${criterion.minScore} and ${criterion.maxScore}, got ${value}`
       );

@@ -1,17 +1,15 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { fieldError } from '../domain-errors';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
 /** More than this in one record is a typing error, not a course (a full 跟岗进修 term is well under it). */
 export const MAX_HOURS_PER_RECORD = 200;
 
-const invalid = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 /** DOMAIN.md: a school year (学年) runs from 1 September to 31 August; 2025-10-08 → "2025-2026". */
 export function schoolYearOf(date: string | Date): string {
   const d = typeof date === 'string' ? new Date(`${date.slice(0, 10)}T00:00:00Z`) : date;
-  if (Number.isNaN(d.getTime())) throw invalid('date', `"${String(date)}" is not a date (YYYY-MM-DD)`);
+  if (Number.isNaN(d.getTime())) throw fieldError('date', `"${String(date)}" is not a date (YYYY-MM-DD)`);
   const year = d.getUTCFullYear();
   const start = d.getUTCMonth() >= 8 ? year : year - 1;
   return `${start}-${start + 1}`;
@@ -20,16 +18,16 @@ export function schoolYearOf(date: string | Date): string {
 export function assertSchoolYear(value: unknown, field = 'schoolYear'): string {
   const text = String(value ?? '');
   const match = /^(\d{4})-(\d{4})$/.exec(text);
-  if (!match || Number(match[2]) !== Number(match[1]) + 1) throw invalid(field, `${field} must look like 2025-2026`);
+  if (!match || Number(match[2]) !== Number(match[1]) + 1) throw fieldError(field, `${field} must look like 2025-2026`);
   return text;
 }
 
 /** Positive hours with at most one decimal, up to the sane maximum. */
 export function assertHours(value: unknown, field = 'hours'): number {
   const hours = typeof value === 'string' ? Number(value) : value;
-  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) throw invalid(field, `${field} must be a positive number`);
-  if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) throw invalid(field, `${field} has at most one decimal (e.g. 2.5)`);
-  if (hours > MAX_HOURS_PER_RECORD) throw invalid(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
+  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) throw fieldError(field, `${field} must be a positive number`);
+  if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) throw fieldError(field, `${field} has at most one decimal (e.g. 2.5)`);
+  if (hours > MAX_HOURS_PER_RECORD) throw fieldError(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
   return Math.round(hours * 10) / 10;
 }
 

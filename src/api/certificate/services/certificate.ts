@@ -2,14 +2,12 @@ import { randomBytes } from 'crypto';
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
-import { ConflictError, forbidden } from '../../../domain-errors';
+import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
 import { assertSchoolYear, audit } from '../../../training';
 import { joinTable, tableOf } from '../../../sql-dialect';
 
 const CERT_UID = 'api::certificate.certificate';
 type Data = Record<string, any>;
-const invalid = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 // Crockford base32 without look-alikes; 20 characters ≈ 100 bits, not guessable.
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -29,7 +27,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
   /** What the teacher has and what the tier needs; `missing` lists every unmet condition. */
   async eligibility(teacherDocumentId: string, tier: string, schoolYear: string) {
     const rule = rulesFile.rules.find((r) => r.tier === tier);
-    if (!rule) throw invalid('tier', 'tier must be A, B or C');
+    if (!rule) throw fieldError('tier', 'tier must be A, B or C');
     const transcript = await strapi.service('api::transcript.transcript').forTeacher(teacherDocumentId, schoolYear);
     const enrolmentCourse = joinTable(strapi, 'api::enrolment.enrolment', 'course');
     const enrolmentTeacher = joinTable(strapi, 'api::enrolment.enrolment', 'teacher');
@@ -55,10 +53,10 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
 
   /** Coordinators issue to eligible teachers only; the certificate keeps a snapshot of the hours and courses. */
   async issue(user: Data, input: Data) {
-    if (typeof input.teacher !== 'string') throw invalid('teacher', 'teacher (a documentId) is required');
+    if (typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
     const schoolYear = assertSchoolYear(input.schoolYear);
     const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: input.teacher }, populate: { user: { select: ['id'] } } });
-    if (!teacher) throw invalid('teacher', `teacher ${input.teacher} not found`);
+    if (!teacher) throw fieldError('teacher', `teacher ${input.teacher} not found`);
     if (teacher.user?.id === user.id) throw forbidden('Nobody issues their own certificate');
     // Aggregate reads run before the write transaction (SQLite has a single connection).
     const { rule, transcript, completed, missing } = await this.eligibility(teacher.documentId, String(input.tier), schoolYear);
@@ -87,7 +85,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
   },
 
   async revoke(user: Data, documentId: string, reason: unknown) {
-    if (typeof reason !== 'string' || !reason.trim()) throw invalid('reason', 'a revocation needs a reason');
+    if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a revocation needs a reason');
     return strapi.db.transaction(async () => {
       const certificate = await strapi.db.query(CERT_UID as any).findOne({ where: { documentId } });
       if (!certificate) throw new errors.NotFoundError('Certificate not found');

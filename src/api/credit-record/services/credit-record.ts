@@ -1,9 +1,8 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { forbidden } from '../../../domain-errors';
+import { ConflictError, forbidden } from '../../../domain-errors';
 import { isResearcher, type CallerProfile } from '../../../content-access';
 import { fieldError, normalizeEnumSet } from '../../../enum-set';
-import { ConflictError } from '../../../domain-errors';
 import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
 import { storeEvidence } from '../../../training/evidence';
 

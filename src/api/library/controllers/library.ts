@@ -22,7 +22,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await contentApi.validate.query(ctx.query, schema, { auth: ctx.state.auth });
     const query = await contentApi.sanitize.query(ctx.query, schema, { auth: ctx.state.auth });
     rejectJsonFilters(strapi, uid, query.filters);
-    const result = await strapi.service('api::library.library').entries(await callerProfile(strapi, ctx), ctx.params.key, query);
+    const result = await strapi.service('api::library.library').entries(await callerProfile(strapi, ctx), library, query);
     const data = await contentApi.sanitize.output(result.data, schema);
     ctx.body = { data, meta: { library: result.library, pagination: result.pagination } };
   },

@@ -1,5 +1,4 @@
 import { factories, type Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
@@ -19,9 +18,7 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
   },
 
   /** The selected resources of a library, filtered, sorted and paged like the content endpoints. */
-  async entries(profile: CallerProfile, key: string, query: Data) {
-    const library = await strapi.db.query(LIBRARY_UID as any).findOne({ where: { key } });
-    if (!library) throw new errors.NotFoundError(`No library "${key}"`);
+  async entries(profile: CallerProfile, library: Data, query: Data) {
     const type = library.resourceType as ContentType;
     if (type === 'counseling-case' && !canReadCounselingCases(profile)) {
       throw forbidden('Counselling cases are for researchers and mental-health teachers');

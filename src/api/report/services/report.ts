@@ -1,12 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { fieldError } from '../../../domain-errors';
 import { TEACHER_POSITIONS } from '../../../teacher-positions';
 import { assertSchoolYear } from '../../../training';
 import { jsonAsText, joinTable, tableOf } from '../../../sql-dialect';
 
 type Data = Record<string, any>;
-const invalid = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 export interface ComplianceRow {
   schoolCode: string;
@@ -28,8 +26,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const schoolYear = assertSchoolYear(query.schoolYear);
     const district = typeof query.district === 'string' && query.district ? query.district : undefined;
     const school = typeof query.school === 'string' && query.school ? query.school : undefined;
-    if (!district && !school) throw invalid('district', 'district or school (a school code) is required');
-    if (district && school) throw invalid('school', 'give district or school, not both');
+    if (!district && !school) throw fieldError('district', 'district or school (a school code) is required');
+    if (district && school) throw fieldError('school', 'give district or school, not both');
 
     const rules: Data[] = await strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({});
     const strictestFirst = [...rules].sort((a, b) => Number(b.minHours) - Number(a.minHours));

@@ -1,5 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { fieldError } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { DETAIL_POPULATE } from '../../../content-api/populate';
 import { ConflictError, weightedScore } from '../../../selection';
@@ -9,8 +10,6 @@ const SUBMISSION_UID = 'api::submission.submission';
 const USER_UID = 'plugin::users-permissions.user';
 type Data = Record<string, any>;
 
-const fieldError = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 // A reviewer's view: the resource and the rubric, never who submitted it or from which school.
 const REVIEW_FIELDS = ['status', 'scores', 'comment', 'weightedScore', 'submittedAt'];

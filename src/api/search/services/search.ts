@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { fieldError } from '../../../domain-errors';
 import { CONTENT_UIDS, GRADE_BANDS, type ContentType } from '../../../curriculum';
 import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
 import { search } from '../../../search-index';
@@ -7,13 +7,11 @@ import { search } from '../../../search-index';
 const ALL_TYPES = Object.keys(CONTENT_UIDS) as ContentType[];
 const MAX_PAGE_SIZE = 100;
 
-const invalid = (param: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [param], message, name: 'ValidationError' }] });
 
 function positiveInt(param: string, value: unknown, fallback: number, max?: number) {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(param, `${param} must be a positive integer`);
+  if (!Number.isInteger(n) || n < 1) throw fieldError(param, `${param} must be a positive integer`);
   return max ? Math.min(n, max) : n;
 }
 
@@ -22,22 +20,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   parseQuery(query: Record<string, unknown>) {
     const allowed = new Set(['q', 'types', 'gradeBand', 'theme', 'page', 'pageSize']);
     const unknown = Object.keys(query).find((key) => !allowed.has(key));
-    if (unknown) throw invalid(unknown, `Unknown query parameter "${unknown}"; allowed: ${[...allowed].join(', ')}`);
+    if (unknown) throw fieldError(unknown, `Unknown query parameter "${unknown}"; allowed: ${[...allowed].join(', ')}`);
     for (const key of allowed) {
-      if (query[key] !== undefined && typeof query[key] !== 'string') throw invalid(key, `${key} must be given once, as text`);
+      if (query[key] !== undefined && typeof query[key] !== 'string') throw fieldError(key, `${key} must be given once, as text`);
     }
     const q = String(query.q ?? '').trim();
-    if (!q) throw invalid('q', 'q (the search text) is required');
-    if (q.length > 200) throw invalid('q', 'q is at most 200 characters');
+    if (!q) throw fieldError('q', 'q (the search text) is required');
+    if (q.length > 200) throw fieldError('q', 'q is at most 200 characters');
     const types = query.types ? String(query.types).split(',').map((t) => t.trim()) : ALL_TYPES;
     const badType = types.find((t) => !ALL_TYPES.includes(t as ContentType));
-    if (badType !== undefined) throw invalid('types', `types has unknown value "${badType}"; allowed: ${ALL_TYPES.join(', ')}`);
+    if (badType !== undefined) throw fieldError('types', `types has unknown value "${badType}"; allowed: ${ALL_TYPES.join(', ')}`);
     const gradeBand = query.gradeBand ? String(query.gradeBand) : undefined;
     if (gradeBand && !(gradeBand in GRADE_BANDS)) {
-      throw invalid('gradeBand', `gradeBand must be one of ${Object.keys(GRADE_BANDS).join(', ')}`);
+      throw fieldError('gradeBand', `gradeBand must be one of ${Object.keys(GRADE_BANDS).join(', ')}`);
     }
     const theme = query.theme ? String(query.theme) : undefined;
-    if (theme && !/^[a-z0-9-]{1,60}$/.test(theme)) throw invalid('theme', 'theme must be a theme slug');
+    if (theme && !/^[a-z0-9-]{1,60}$/.test(theme)) throw fieldError('theme', 'theme must be a theme slug');
     return {
       q,
       types: types as ContentType[],

@@ -1,16 +1,13 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { forbidden } from '../../../domain-errors';
+import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { isResearcher, type CallerProfile } from '../../../content-access';
-import { ConflictError } from '../../../domain-errors';
 
 const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';
 type Data = Record<string, any>;
 
-const fieldError = (field: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 // What anyone may see of a submission: never the submitter or the school (blind review).
 export const SUBMISSION_FIELDS = ['resourceType', 'resourceDocumentId', 'resourceTitle', 'status', 'submittedAt', 'withdrawnAt', 'score', 'rank'];

@@ -1,9 +1,8 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { forbidden } from '../../../domain-errors';
+import { ConflictError, forbidden } from '../../../domain-errors';
 import type { CallerProfile } from '../../../content-access';
 import { fieldError } from '../../../enum-set';
-import { ConflictError } from '../../../domain-errors';
 import { normalizePositions } from '../../../teacher-positions';
 import { assertHours, assertSchoolYear, audit, sameHours, schoolYearOf } from '../../../training';
 
