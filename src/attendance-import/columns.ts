@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { CREDIT_CATEGORIES, MAX_HOURS_PER_RECORD, schoolYearOf } from '../training';
+import { CREDIT_CATEGORIES, MAX_HOURS_PER_RECORD, roundHours, schoolYearOf } from '../training';
 import type { Cell } from '../spreadsheet';
 
 /** Header names as exported by training platforms and typed in Excel, Chinese and English. */
@@ -103,7 +103,7 @@ export function parseRow(row: number, cells: Cell[], columns: ColumnMap, today: 
     ? `ext:${text('externalRef')}`
     : `row:${createHash('sha256').update([staffNumber, date, hours.toFixed(1), category, courseCode ?? ''].join('|')).digest('hex').slice(0, 40)}`;
   return {
-    value: { row, staffNumber, date: date!, schoolYear: schoolYearOf(date!), hours: Math.round(hours * 10) / 10, category: category!, courseCode, externalRef },
+    value: { row, staffNumber, date: date!, schoolYear: schoolYearOf(date!), hours: roundHours(hours), category: category!, courseCode, externalRef },
     errors,
   };
 }

@@ -22,13 +22,16 @@ export function assertSchoolYear(value: unknown, field = 'schoolYear'): string {
   return text;
 }
 
+/** Credit hours are kept to one decimal (学时 are recorded as 2.5, never 2.47). */
+export const roundHours = (hours: number) => Math.round(hours * 10) / 10;
+
 /** Positive hours with at most one decimal, up to the sane maximum. */
 export function assertHours(value: unknown, field = 'hours'): number {
   const hours = typeof value === 'string' ? Number(value) : value;
   if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) throw fieldError(field, `${field} must be a positive number`);
   if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) throw fieldError(field, `${field} has at most one decimal (e.g. 2.5)`);
   if (hours > MAX_HOURS_PER_RECORD) throw fieldError(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
-  return Math.round(hours * 10) / 10;
+  return roundHours(hours);
 }
 
 export const sameHours = (a: number, b: number) => Math.round(a * 10) === Math.round(b * 10);

@@ -3,7 +3,7 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
 import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
-import { assertSchoolYear, audit } from '../../../training';
+import { assertSchoolYear, audit, roundHours } from '../../../training';
 import { joinTable, tableOf } from '../../../sql-dialect';
 
 const CERT_UID = 'api::certificate.certificate';
@@ -43,7 +43,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
       .select({ code: 'c.code', title: 'c.title', tier: 'c.tier', hours: 'c.credit_hours' });
     const missing: Data[] = [];
     if (transcript.approvedHours < rule.minApprovedHours) {
-      missing.push({ kind: 'hours', required: rule.minApprovedHours, approved: transcript.approvedHours, needed: Math.round((rule.minApprovedHours - transcript.approvedHours) * 10) / 10 });
+      missing.push({ kind: 'hours', required: rule.minApprovedHours, approved: transcript.approvedHours, needed: roundHours(rule.minApprovedHours - transcript.approvedHours) });
     }
     if (rule.requiredCourseTiers.length && !completed.some((c) => rule.requiredCourseTiers.includes(c.tier))) {
       missing.push({ kind: 'course', anyOfTiers: rule.requiredCourseTiers, message: `a completed ${rule.requiredCourseTiers.join(' or ')}-tier course in ${transcript.schoolYear}` });

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../../../domain-errors';
 import { TEACHER_POSITIONS } from '../../../teacher-positions';
-import { assertSchoolYear } from '../../../training';
+import { assertSchoolYear, roundHours } from '../../../training';
 import { jsonAsText, joinTable, tableOf } from '../../../sql-dialect';
 
 type Data = Record<string, any>;
@@ -81,7 +81,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           teachers,
           meeting,
           share: teachers ? Math.round((meeting / teachers) * 1000) / 1000 : 0,
-          approvedHours: Math.round(Number(row.approved_hours) * 10) / 10,
+          approvedHours: roundHours(Number(row.approved_hours)),
         };
       }),
     };

@@ -1,12 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { assertSchoolYear, schoolYearOf } from '../../../training';
+import { assertSchoolYear, roundHours, schoolYearOf } from '../../../training';
 import { joinTable, tableOf } from '../../../sql-dialect';
 import type { TeacherPosition } from '../../../teacher-positions';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 type Data = Record<string, any>;
-const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The requirement for a set of positions: the strictest rule applies. */
@@ -44,16 +43,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .groupBy('cr.status', 'cr.category', 'c.code', 'c.title')
       .orderBy(['cr.category', 'c.code']);
 
-    const total = (status: string) => round1(rows.filter((r) => r.status === status).reduce((sum, r) => sum + Number(r.hours), 0));
+    const total = (status: string) => roundHours(rows.filter((r) => r.status === status).reduce((sum, r) => sum + Number(r.hours), 0));
     const byCategory = new Map<string, { category: string; approvedHours: number; pendingHours: number }>();
     const courses = new Map<string, { code: string; title: string; approvedHours: number }>();
     for (const row of rows) {
       const entry = byCategory.get(row.category) ?? { category: row.category, approvedHours: 0, pendingHours: 0 };
-      entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] = round1(entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] + Number(row.hours));
+      entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] = roundHours(entry[row.status === 'approved' ? 'approvedHours' : 'pendingHours'] + Number(row.hours));
       byCategory.set(row.category, entry);
       if (row.courseCode && row.status === 'approved') {
         const course = courses.get(row.courseCode) ?? { code: row.courseCode, title: row.courseTitle, approvedHours: 0 };
-        course.approvedHours = round1(course.approvedHours + Number(row.hours));
+        course.approvedHours = roundHours(course.approvedHours + Number(row.hours));
         courses.set(row.courseCode, course);
       }
     }
@@ -68,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       byCourse: [...courses.values()],
       requirement,
       met: approvedHours >= requirement.minHours,
-      hoursNeeded: round1(Math.max(0, requirement.minHours - approvedHours)),
+      hoursNeeded: roundHours(Math.max(0, requirement.minHours - approvedHours)),
       certificates: await strapi.db.query('api::certificate.certificate' as any).findMany({
         where: { teacher: { id: teacher.id } },
         select: ['documentId', 'tier', 'schoolYear', 'serialNumber', 'status', 'issuedAt'],
