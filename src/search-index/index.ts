@@ -72,6 +72,45 @@ const POPULATE: Record<ContentType, string[]> = {
   'counseling-case': ['themes', 'sessions'],
 };
 
+/** The index row and term frequencies of one published document (title words weigh more). */
+export function indexEntry(type: ContentType, doc: Doc) {
+  const body = bodyOf(type, doc);
+  const counts = new Map<string, number>();
+  const add = (terms: string[], weight: number) => {
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
+  };
+  add(indexTerms(doc.title), TITLE_WEIGHT);
+  add(indexTerms(body), 1);
+  const length = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const row = {
+    content_type: type,
+    document_id: doc.documentId as string,
+    title: doc.title as string,
+    body: body.slice(0, BODY_LIMIT),
+    grade_band: doc.gradeBand ?? null,
+    theme_slugs: `,${(doc.themes ?? []).map((theme: Doc) => theme.slug).join(',')},`,
+    restricted: type === 'counseling-case',
+    length,
+  };
+  return { row, counts };
+}
+
+const POSTINGS_BATCH = 500;
+
+async function insertPostings(trx: Knex, entries: { ref: number; counts: Map<string, number> }[]) {
+  let batch: { term: string; document_ref: number; tf: number }[] = [];
+  for (const { ref, counts } of entries) {
+    for (const [term, tf] of counts) {
+      batch.push({ term, document_ref: ref, tf });
+      if (batch.length >= POSTINGS_BATCH) {
+        await trx(POSTINGS_TABLE).insert(batch);
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) await trx(POSTINGS_TABLE).insert(batch);
+}
+
 /** Brings one document's index entry in line with its published version (or removes it). */
 export async function reindexDocument(strapi: Core.Strapi, uid: ContentUid, documentId: string) {
   const type = CONTENT_TYPE_BY_UID[uid];
@@ -90,26 +129,7 @@ export async function reindexDocument(strapi: Core.Strapi, uid: ContentUid, docu
       if (existing) await trx(DOCUMENTS_TABLE).where({ id: existing.id }).delete();
       return;
     }
-
-    const body = bodyOf(type, published);
-    const counts = new Map<string, number>();
-    const add = (terms: string[], weight: number) => {
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
-    };
-    add(indexTerms(published.title), TITLE_WEIGHT);
-    add(indexTerms(body), 1);
-    const length = [...counts.values()].reduce((sum, n) => sum + n, 0);
-
-    const row = {
-      content_type: type,
-      document_id: documentId,
-      title: published.title,
-      body: body.slice(0, BODY_LIMIT),
-      grade_band: published.gradeBand ?? null,
-      theme_slugs: `,${(published.themes ?? []).map((theme: Doc) => theme.slug).join(',')},`,
-      restricted: type === 'counseling-case',
-      length,
-    };
+    const { row, counts } = indexEntry(type, published);
     let ref: number;
     if (existing) {
       await trx(DOCUMENTS_TABLE).where({ id: existing.id }).update(row);
@@ -118,10 +138,7 @@ export async function reindexDocument(strapi: Core.Strapi, uid: ContentUid, docu
       const [inserted] = await trx(DOCUMENTS_TABLE).insert(row, ['id']);
       ref = typeof inserted === 'object' ? inserted.id : inserted;
     }
-    const postings = [...counts].map(([term, tf]) => ({ term, document_ref: ref, tf }));
-    for (let i = 0; i < postings.length; i += 200) {
-      await trx(POSTINGS_TABLE).insert(postings.slice(i, i + 200));
-    }
+    await insertPostings(trx, [{ ref, counts }]);
   });
 }
 
@@ -148,18 +165,37 @@ export async function rebuildSearchIndexIfEmpty(strapi: Core.Strapi): Promise<nu
   return published > 0 ? rebuildSearchIndex(strapi) : 0;
 }
 
-/** Rebuilds the whole index from the published documents (after a restore or a change of tokenizer). */
-export async function rebuildSearchIndex(strapi: Core.Strapi) {
+/**
+ * Rebuilds the whole index from the published documents (after a restore, a bulk load or a change of
+ * tokenizer): a page of documents is read with one query per relation and written with bulk inserts,
+ * so 12,000 documents take seconds, not minutes.
+ */
+export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
   const knex = strapi.db.connection;
   await knex(POSTINGS_TABLE).delete();
   await knex(DOCUMENTS_TABLE).delete();
   let indexed = 0;
   for (const uid of Object.values(CONTENT_UIDS)) {
+    const type = CONTENT_TYPE_BY_UID[uid];
     const pageSize = 200;
     for (let start = 0; ; start += pageSize) {
-      const page = await strapi.documents(uid as any).findMany({ status: 'published', fields: ['documentId'] as any, start, limit: pageSize });
-      for (const doc of page) await reindexDocument(strapi, uid, doc.documentId);
+      const page = (await strapi.documents(uid as any).findMany({
+        status: 'published',
+        populate: POPULATE[type] as any,
+        sort: 'id:asc',
+        start,
+        limit: pageSize,
+      })) as Doc[];
+      if (page.length === 0) break;
+      const entries = page.map((doc) => indexEntry(type, doc));
+      await strapi.db.transaction(async ({ trx }) => {
+        for (let i = 0; i < entries.length; i += 100) await trx(DOCUMENTS_TABLE).insert(entries.slice(i, i + 100).map((entry) => entry.row));
+        const ids: Doc[] = await trx(DOCUMENTS_TABLE).where('content_type', type).whereIn('document_id', entries.map((entry) => entry.row.document_id)).select('id', 'document_id');
+        const refOf = new Map(ids.map((row) => [row.document_id, Number(row.id)]));
+        await insertPostings(trx, entries.map((entry) => ({ ref: refOf.get(entry.row.document_id)!, counts: entry.counts })));
+      });
       indexed += page.length;
+      onProgress?.(indexed);
       if (page.length < pageSize) break;
     }
   }

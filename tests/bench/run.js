@@ -1,0 +1,381 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * npm run bench [-- --scale default|small|tiny] [--database sqlite|postgres] [--duration s] [--reuse] [--no-record]
+ *                 [--only <path>] [--profile]   (profiling: one path, and a CPU profile of the server in .tmp/bench)
+ *
+ * Generates the dataset and loads it in bulk, boots the CMS in its own process, drives every hot path and
+ * its stock-Strapi (or bare-SQL) reference over HTTP at 1 and 16 clients, checks the answers, prints a table
+ * and appends it to tests/bench/RESULTS.md. Exits non-zero if anything answered wrongly; missed targets are
+ * reported in the table, not as failures (this is a measurement, not a test).
+ */
+const path = require('path');
+const fs = require('fs');
+const crypto = require('crypto');
+const { fork } = require('child_process');
+const cliProgress = require('cli-progress');
+const jwt = require('jsonwebtoken');
+
+const appDir = path.resolve(__dirname, '..', '..');
+const workDir = path.join(appDir, '.tmp', 'bench');
+const RESULTS = path.join(__dirname, 'RESULTS.md');
+
+function parseArgs(argv) {
+  const args = { scale: 'default', database: process.env.DATABASE_CLIENT || 'sqlite', duration: null, reuse: false, record: null, compile: true };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => argv[++i];
+    if (arg === '--scale') args.scale = value();
+    else if (arg.startsWith('--scale=')) args.scale = arg.slice(8);
+    else if (arg === '--database') args.database = value();
+    else if (arg.startsWith('--database=')) args.database = arg.slice(11);
+    else if (arg === '--duration') args.duration = Number(value());
+    else if (arg === '--reuse') args.reuse = true;
+    else if (arg === '--no-record') args.record = false;
+    else if (arg === '--record') args.record = true;
+    else if (arg === '--no-compile') args.compile = false;
+    else if (arg === '--only') args.only = value();
+    else if (arg === '--profile') args.profile = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  if (!['default', 'small', 'tiny'].includes(args.scale)) throw new Error('--scale must be default, small or tiny');
+  if (!['sqlite', 'postgres'].includes(args.database)) throw new Error('--database must be sqlite or postgres');
+  args.duration ??= { default: 10, small: 5, tiny: 1 }[args.scale];
+  // The tiny scale is CI's smoke check: it proves the benchmark works and records nothing unless asked.
+  args.record ??= args.scale !== 'tiny' && !args.only && !args.profile;
+  return args;
+}
+
+function progressReporter() {
+  const tty = process.stdout.isTTY;
+  let bar = null;
+  let current = null;
+  let started = 0;
+  const durations = [];
+  return {
+    durations,
+    update(stage, done, total) {
+      if (stage !== current) {
+        bar?.stop();
+        current = stage;
+        started = performance.now();
+        if (tty) {
+          bar = new cliProgress.SingleBar({ format: `  ${stage.padEnd(15)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar.start(total, 0);
+        }
+      }
+      bar?.update(done);
+      if (done >= total) {
+        bar?.stop();
+        bar = null;
+        const seconds = (performance.now() - started) / 1000;
+        durations.push(`${stage} ${seconds.toFixed(1)} s`);
+        if (!tty) console.log(`  ${stage.padEnd(15)} ${total.toLocaleString('en')} in ${seconds.toFixed(1)} s`);
+        current = null;
+      }
+    },
+  };
+}
+
+async function prepareDatabase(args) {
+  fs.mkdirSync(workDir, { recursive: true });
+  if (args.database === 'sqlite') {
+    const filename = path.join(workDir, `${args.scale}.db`);
+    if (!args.reuse) for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(filename + suffix, { force: true });
+    return { env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: filename }, sqlite: { filename } };
+  }
+  const name = `xinyu_bench_${args.scale}`;
+  const connection = { host: process.env.DATABASE_HOST || '127.0.0.1', port: Number(process.env.DATABASE_PORT || 5432), user: process.env.DATABASE_USERNAME || 'postgres', password: process.env.DATABASE_PASSWORD || undefined };
+  if (!args.reuse) {
+    const { Client } = require('pg');
+    const admin = new Client({ ...connection, database: 'postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+  }
+  return {
+    env: { DATABASE_CLIENT: 'postgres', DATABASE_HOST: connection.host, DATABASE_PORT: String(connection.port), DATABASE_NAME: name, DATABASE_USERNAME: connection.user, ...(connection.password && { DATABASE_PASSWORD: connection.password }) },
+    postgres: { ...connection, database: name },
+  };
+}
+
+function appEnv(databaseEnv, port) {
+  const secret = () => crypto.randomBytes(24).toString('base64');
+  return {
+    ...databaseEnv,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DEMO_DATA: 'false',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    APP_KEYS: [secret(), secret()].join(','),
+    API_TOKEN_SALT: secret(),
+    ADMIN_JWT_SECRET: secret(),
+    TRANSFER_TOKEN_SALT: secret(),
+    JWT_SECRET: secret(),
+    ENCRYPTION_KEY: secret(),
+  };
+}
+
+/** Boots the app in this process on the empty database (Strapi creates the schema), then loads the dataset. */
+async function loadPhase(args, env, reporter) {
+  const infoFile = path.join(workDir, `${args.database}-${args.scale}.json`);
+  if (args.reuse && fs.existsSync(infoFile)) {
+    console.log(`Reusing the ${args.scale} dataset already loaded (${infoFile})`);
+    return JSON.parse(fs.readFileSync(infoFile, 'utf8'));
+  }
+  Object.assign(process.env, env);
+  const { createStrapi } = require('@strapi/strapi');
+  const { loadDataset } = require('./dataset');
+  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false });
+  strapi.log.level = 'error';
+  await strapi.load();
+  const started = performance.now();
+  const info = await loadDataset(strapi, args.scale, reporter.update);
+  info.loadSeconds = (performance.now() - started) / 1000;
+  const statement = await strapi.service('api::report.report').complianceStatement({ schoolYear: info.schoolYear, district: info.district });
+  info.complianceSql = strapi.db.connection.raw(statement.sql, statement.bindings).toSQL().toNative();
+  info.loadDurations = reporter.durations;
+  await strapi.destroy();
+  fs.writeFileSync(infoFile, JSON.stringify(info));
+  return info;
+}
+
+const CATEGORY_LABELS = ['专题培训', '校本培训', '网络培训', '跟岗进修', '心理健康关怀活动', '其他'];
+const CATEGORY_KEYS = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'];
+
+/** The attendance sheet a training platform would export: 工号, 培训日期, 学时, 培训类别, 记录编号. */
+function writeImportFile(info, file) {
+  const { staffNumber } = require('./dataset');
+  const { rng } = require('./corpus');
+  const r = rng(42);
+  const lines = ['工号,培训日期,学时,培训类别,记录编号'];
+  for (let i = 0; i < info.size.importRows; i += 1) {
+    const day = new Date(Date.UTC(2025, 8, 1) + r.int(360) * 86_400_000).toISOString().slice(0, 10);
+    lines.push(`${staffNumber(r.int(info.size.teachers))},${day},${(5 + r.int(75)) / 10},${CATEGORY_LABELS[r.int(6)]},BENCH-IMPORT-${i + 1}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+  return Array.from({ length: info.size.referenceImportRows }, (_, i) => {
+    const day = new Date(Date.UTC(2025, 8, 1) + r.int(360) * 86_400_000).toISOString().slice(0, 10);
+    return { staffNumber: staffNumber(r.int(info.size.teachers)), date: day, schoolYear: '2025-2026', hours: (5 + r.int(75)) / 10, category: CATEGORY_KEYS[r.int(6)], externalRef: `BENCH-REFERENCE-${i + 1}` };
+  });
+}
+
+function startServer(env, profile) {
+  const started = performance.now();
+  const execArgv = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(workDir, 'profiles')}`] : [];
+  const child = fork(path.join(__dirname, 'server.js'), [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it was ready`)));
+    child.on('message', (message) => {
+      if (message?.type === 'ready') resolve({ child, bootSeconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+async function stopServer(child) {
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send({ type: 'stop' });
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+async function freePort() {
+  const net = require('net');
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(`answer check failed: ${message}`);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(`Benchmark · ${args.database} · scale ${args.scale} · ${args.duration} s per measurement`);
+
+  if (args.compile) {
+    const tsUtils = require('@strapi/typescript-utils');
+    fs.rmSync(path.join(appDir, 'dist'), { recursive: true, force: true });
+    await tsUtils.compile(appDir, { configOptions: { options: { incremental: false } } });
+  }
+  const { drive, bareSql, memoryOf } = require('./measure');
+  const report = require('./report');
+  const { SEARCH_QUERIES } = require('./corpus');
+
+  const database = await prepareDatabase(args);
+  const port = await freePort();
+  const env = appEnv(database.env, port);
+  const reporter = progressReporter();
+  const info = await loadPhase(args, env, reporter);
+  const importFile = path.join(workDir, `import-${args.scale}.csv`);
+  const referenceRows = writeImportFile(info, importFile);
+
+  console.log('Booting the CMS on the loaded database…');
+  const { child, bootSeconds } = await startServer(env, args.profile);
+  const url = `http://127.0.0.1:${port}`;
+  const pid = child.pid;
+  const rows = [];
+  const notes = [];
+  const isPg = args.database === 'postgres';
+  const slack = isPg ? 2 : 1; // PostgreSQL targets: within 2× of the SQLite ones.
+
+  try {
+    const bearer = (userId) => ({ authorization: `Bearer ${jwt.sign({ id: userId }, env.JWT_SECRET, { expiresIn: '1h' })}` });
+    const teacherAuth = info.teachers.map((t) => bearer(t.userId));
+    const coordinator = bearer(info.coordinatorUserId);
+    const get = async (pathname, headers) => {
+      const response = await fetch(url + pathname, { headers });
+      const body = await response.json();
+      check(response.ok, `${pathname} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+      return body;
+    };
+
+    // Request lists: many teachers, every grade band and theme combination the content has.
+    const { DEMO_LESSON_PLANS } = require(path.join(appDir, 'dist', 'database', 'demo', 'content', 'lesson-plans.js'));
+    const combos = [...new Map(DEMO_LESSON_PLANS.map((l) => [`${l.gradeBand}|${l.themes[0]}`, [l.gradeBand, l.themes[0]]])).values()];
+    const listQuery = ([band, theme]) => `filters[gradeBand][$eq]=${band}&filters[themes][slug][$eq]=${theme}&pagination[pageSize]=20`;
+    const enc = (s) => encodeURIComponent(s);
+    const containsi = (q) => q.split(' ').map((word, k) => `filters[$and][${k}][$or][0][title][$containsi]=${enc(word)}&filters[$and][${k}][$or][1][summary][$containsi]=${enc(word)}`).join('&');
+    const each = (list, make) => list.map((item, i) => make(item, i));
+    const year = info.schoolYear;
+    const plans = [
+      { path: 'lesson list', variant: 'ours: fixed populate', requests: each(combos, (c, i) => ({ path: `/api/lesson-plans?${listQuery(c)}`, headers: teacherAuth[i % teacherAuth.length] })) },
+      { path: 'lesson list', variant: 'stock REST populate=*', requests: each(combos, (c, i) => ({ path: `/api/bench-reference/lesson-plans?${listQuery(c)}&populate=*`, headers: teacherAuth[i % teacherAuth.length] })) },
+      { path: 'search', variant: 'ours: /api/search (BM25)', requests: each(SEARCH_QUERIES, (q, i) => ({ path: `/api/search?q=${enc(q)}&pageSize=20`, headers: teacherAuth[i % teacherAuth.length] })) },
+      { path: 'search', variant: 'stock REST $containsi', requests: each(SEARCH_QUERIES, (q, i) => ({ path: `/api/bench-reference/lesson-plans?${containsi(q)}&pagination[pageSize]=20`, headers: teacherAuth[i % teacherAuth.length] })) },
+      { path: 'transcript', variant: 'ours: /api/transcripts/:id', requests: each(info.teachers, (t) => ({ path: `/api/transcripts/${t.documentId}?schoolYear=${year}`, headers: coordinator })) },
+      { path: 'transcript', variant: 'stock REST paging records', requests: each(info.teachers, (t) => ({ path: `/api/bench-reference/credit-records?filters[teacher][documentId][$eq]=${t.documentId}&filters[schoolYear][$eq]=${year}&filters[status][$in][0]=approved&filters[status][$in][1]=pending&pagination[pageSize]=100&pagination[page]=1`, headers: coordinator })) },
+      { path: 'compliance', variant: `ours: district of ${info.districtTeachers.toLocaleString('en')}`, requests: [{ path: `/api/reports/compliance?schoolYear=${year}&district=${enc(info.district)}`, headers: coordinator }] },
+      // Not part of the table: the cost of Strapi's request pipeline itself, for profiling (--only baseline).
+      { path: 'baseline', variant: 'GET /_health', requests: [{ path: '/_health' }] },
+      { path: 'baseline', variant: 'GET /api/themes (JWT)', requests: each(info.teachers, (_t, i) => ({ path: '/api/themes?pagination[pageSize]=1', headers: teacherAuth[i % teacherAuth.length] })) },
+    ];
+
+    // Answer checks: every path must return the right thing before its speed means anything.
+    const lessonPage = await get(plans[0].requests[0].path, plans[0].requests[0].headers);
+    check(lessonPage.data.length > 0 && lessonPage.data.length <= 20 && lessonPage.data.every((l) => l.gradeBand === combos[0][0] && l.themes.some((t) => t.slug === combos[0][1])), 'lesson list filters by grade band and theme');
+    const stockPage = await get(plans[1].requests[0].path, plans[1].requests[0].headers);
+    check(stockPage.meta.pagination.total === lessonPage.meta.pagination.total, `stock list finds the same ${lessonPage.meta.pagination.total} lessons (got ${stockPage.meta.pagination.total})`);
+    const hits = await get(plans[2].requests[0].path, plans[2].requests[0].headers);
+    check(hits.data.length > 0 && hits.meta.pagination.total > 0, 'search finds documents');
+    let transcriptChecks = 0;
+    for (const teacher of info.teachers.slice(0, 5)) {
+      const ours = (await get(`/api/transcripts/${teacher.documentId}?schoolYear=${year}`, coordinator));
+      const records = await get(`/api/bench-reference/credit-records?filters[teacher][documentId][$eq]=${teacher.documentId}&filters[schoolYear][$eq]=${year}&pagination[pageSize]=100`, coordinator);
+      const sum = (status) => Math.round(records.data.filter((r) => r.status === status).reduce((s, r) => s + Number(r.hours), 0) * 10) / 10;
+      check(ours.data.approvedHours === sum('approved') && ours.data.pendingHours === sum('pending'), `transcript of ${teacher.documentId}: ${ours.data.approvedHours}/${ours.data.pendingHours} h vs paging ${sum('approved')}/${sum('pending')} h`);
+      transcriptChecks += 1;
+    }
+    const compliance = await get(plans[6].requests[0].path, coordinator);
+    const teachersInReport = compliance.data.reduce((n, row) => n + row.teachers, 0);
+    check(compliance.data.length > 0 && teachersInReport >= info.districtTeachers, `compliance covers the district's ${info.districtTeachers} teachers (per position: ${teachersInReport})`);
+    notes.push(`Answers checked before timing: the lesson list filters right and finds the same ${lessonPage.meta.pagination.total} lessons as stock; search finds ${hits.meta.pagination.total} documents for “${SEARCH_QUERIES[0]}”; ${transcriptChecks} transcripts equal the sums of their paged records; the compliance report has ${compliance.data.length} school×position rows.`);
+
+    // Throughput and latency, 1 and 16 clients.
+    const results = new Map();
+    if (args.only) {
+      for (const plan of plans.filter((p) => p.path.includes(args.only))) {
+        for (const connections of [1, 16]) {
+          const result = await drive({ url, requests: plan.requests, connections, duration: args.duration, warmup: Math.min(2, args.duration), pid });
+          console.log(`  ${plan.path} · ${plan.variant} · ${connections}: ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} p95 ${result.p95.toFixed(1)} p99 ${result.p99.toFixed(1)} ms, RSS ${result.rss.toFixed(0)} MB, ${result.bytes.toFixed(0)} B/response`);
+        }
+      }
+      return;
+    }
+    for (const plan of plans.filter((p) => p.path !== 'baseline')) {
+      for (const connections of [1, 16]) {
+        process.stdout.write(`  ${plan.path} · ${plan.variant} · ${connections} client(s)… `);
+        const result = await drive({ url, requests: plan.requests, connections, duration: args.duration, warmup: Math.min(2, args.duration), pid });
+        console.log(`${result.rps.toFixed(1)} req/s, p95 ${result.p95.toFixed(1)} ms`);
+        results.set(`${plan.path}|${plan.variant}|${connections}`, result);
+        rows.push({ path: plan.path, variant: plan.variant, clients: connections, ...result });
+      }
+    }
+    const find = (p, v, c) => rows.find((row) => row.path === p && row.variant.startsWith(v) && row.clients === c);
+    for (const c of [1, 16]) {
+      for (const p of ['lesson list', 'search', 'transcript']) {
+        const ours = find(p, 'ours', c);
+        const stock = find(p, 'stock', c);
+        ours.ratio = `${(ours.rps / stock.rps).toFixed(1)}× stock req/s`;
+      }
+    }
+    const lesson16 = find('lesson list', 'ours', 16);
+    const lessonRatio = lesson16.rps / find('lesson list', 'stock', 16).rps;
+    lesson16.target = `≥ ${10 / slack}× stock, p99 ≤ ${50 * slack} ms`;
+    lesson16.met = lessonRatio >= 10 / slack && lesson16.p99 <= 50 * slack;
+    const search16 = find('search', 'ours', 16);
+    search16.target = `p95 ≤ ${50 * slack} ms`;
+    search16.met = search16.p95 <= 50 * slack;
+    const transcript16 = find('transcript', 'ours', 16);
+    transcript16.target = `p95 ≤ ${20 * slack} ms`;
+    transcript16.met = transcript16.p95 <= 20 * slack;
+
+    // The floor for the compliance report: its own SQL, bare, on a connection of its own.
+    process.stdout.write('  compliance · bare SQL · 1 client… ');
+    const floor = await bareSql({ client: args.database, sqlite: database.sqlite, postgres: database.postgres, statement: info.complianceSql, duration: args.duration });
+    console.log(`${floor.rps.toFixed(1)} runs/s, p50 ${floor.p50.toFixed(1)} ms`);
+    const compliance1 = find('compliance', 'ours', 1);
+    compliance1.ratio = `${(compliance1.p50 / floor.p50).toFixed(2)}× bare SQL p50`;
+    compliance1.target = `≤ ${2 * slack}× bare SQL`;
+    compliance1.met = compliance1.p50 / floor.p50 <= 2 * slack;
+    rows.push({ path: 'compliance', variant: 'bare SQL on the database (floor)', clients: 1, ...floor, rss: null });
+    check(floor.rows === compliance.data.length, `bare SQL returns the endpoint's ${compliance.data.length} rows (got ${floor.rows})`);
+
+    // Attendance import: the whole file through the API, then again (must add nothing), vs one by one.
+    const importOnce = async () => {
+      const form = new FormData();
+      form.append('file', await fs.openAsBlob(importFile, { type: 'text/csv' }), path.basename(importFile));
+      const stop = require('./measure').rssSampler(pid);
+      const t = performance.now();
+      const response = await fetch(`${url}/api/credit-records/import`, { method: 'POST', body: form, headers: coordinator });
+      const body = await response.json();
+      const seconds = (performance.now() - t) / 1000;
+      check(response.ok, `import answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+      return { seconds, rss: stop(), body: body.data ?? body };
+    };
+    console.log(`  import · ${info.size.importRows.toLocaleString('en')} rows…`);
+    const first = await importOnce();
+    check(first.body.imported === info.size.importRows && first.body.errorCount === 0, `import adds all ${info.size.importRows} rows (got ${JSON.stringify(first.body).slice(0, 200)})`);
+    const again = await importOnce();
+    check(again.body.imported === 0 && again.body.alreadyImported === info.size.importRows, `re-import adds nothing (got ${JSON.stringify(again.body).slice(0, 200)})`);
+    const stopRef = require('./measure').rssSampler(pid);
+    const refStart = performance.now();
+    const refResponse = await fetch(`${url}/api/bench-reference/credit-records/one-by-one`, { method: 'POST', headers: { ...coordinator, 'content-type': 'application/json' }, body: JSON.stringify({ rows: referenceRows }) });
+    const refBody = await refResponse.json();
+    const refSeconds = (performance.now() - refStart) / 1000;
+    check(refResponse.ok && refBody.created === referenceRows.length, `one-by-one reference created ${refBody.created} of ${referenceRows.length}`);
+    const ourRate = info.size.importRows / first.seconds;
+    const refRate = referenceRows.length / refSeconds;
+    rows.push({ path: 'import', variant: `ours: ${info.size.importRows.toLocaleString('en')} rows, one request`, clients: 1, rps: ourRate, rss: first.rss, ratio: `${(ourRate / refRate).toFixed(1)}× one-by-one rows/s`, target: `≥ ${5000 / slack} rows/s`, met: ourRate >= 5000 / slack });
+    rows.push({ path: 'import', variant: 'ours: same file again (adds 0)', clients: 1, rps: info.size.importRows / again.seconds, rss: again.rss });
+    rows.push({ path: 'import', variant: `Document Service one by one (${referenceRows.length.toLocaleString('en')} rows)`, clients: 1, rps: refRate, rss: stopRef() });
+    notes.push(`Import rows are rows/s, not req/s: ${info.size.importRows.toLocaleString('en')} rows in ${first.seconds.toFixed(1)} s with validation, idempotency checks and one audit entry per record; the re-import took ${again.seconds.toFixed(1)} s and added 0; one by one through the Document Service would take ${(info.size.importRows / refRate / 60).toFixed(1)} min for the same file.`);
+
+    const memory = memoryOf(pid);
+    rows.push({ path: 'server', variant: 'boot to ready (s), peak RSS over the run', clients: null, rps: null, p50: null, p95: null, p99: null, rss: memory.peak, ratio: `boot ${bootSeconds.toFixed(1)} s`, target: `boot ≤ ${10 * slack} s, RSS ≤ 600 MB`, met: bootSeconds <= 10 * slack && memory.peak <= 600 });
+    notes.push('req/s and latencies are measured by autocannon over loopback against the server process, after a warm-up; RSS is the server process only (VmRSS sampled every 100 ms, VmHWM for the run). Ratios compare runs made minutes apart in the same process on the same data.');
+  } finally {
+    await stopServer(child);
+  }
+
+  console.log('');
+  console.log(report.table(rows));
+  const text = report.markdown({ date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', database: args.database === 'postgres' ? 'PostgreSQL' : 'SQLite', scale: args.scale, size: info.size, rows, notes, durations: `${(info.loadSeconds ?? 0).toFixed(0)} s (${(info.loadDurations ?? []).join(', ')})` });
+  if (args.record) {
+    report.append(RESULTS, text);
+    console.log(`\nAppended to ${path.relative(appDir, RESULTS)}`);
+  }
+}
+
+main().catch((error) => {
+  // Knex errors carry the whole statement; a bulk insert's would fill the screen.
+  console.error(String(error.stack ?? error).slice(0, 2000));
+  process.exit(1);
+});
