@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
+import { configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
+import { configureReadCaches } from './read-cache';
 import { contentRulesMiddleware } from './content-rules';
 import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
@@ -10,6 +12,8 @@ import { ensureTrainingIndexes } from './training';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    configureAuthCache(strapi.config.get('cache.auth', {}));
+    configureReadCaches(strapi.config.get('cache.reads', {}));
     strapi.documents.use(teacherPositionsMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
@@ -18,6 +22,7 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    subscribeAuthCacheInvalidation(strapi);
     const changes = await syncRolesAndPermissions(strapi);
     if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {
       strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);

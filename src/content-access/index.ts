@@ -9,6 +9,9 @@ export interface CallerProfile {
 /** Who is calling: role type and teacher profile, loaded once per request. */
 export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<CallerProfile> {
   if (ctx.state.callerProfile) return ctx.state.callerProfile;
+  // Kept with the cached sign-in (src/auth-cache), which is dropped whenever a teacher profile changes.
+  const extras = ctx.state.authCacheExtras as { callerProfile?: CallerProfile } | undefined;
+  if (extras?.callerProfile) return (ctx.state.callerProfile = extras.callerProfile);
   const user = ctx.state.user;
   const teacher = user
     ? await strapi.documents('api::teacher.teacher').findFirst({
@@ -28,6 +31,7 @@ export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<Call
       : null,
   };
   ctx.state.callerProfile = profile;
+  if (extras) extras.callerProfile = profile;
   return profile;
 }
 

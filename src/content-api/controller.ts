@@ -31,8 +31,9 @@ export function createCurriculumController(uid: ContentUid) {
         await this.validateQuery(ctx);
         const query = await this.sanitizeQuery(ctx);
         rejectJsonFilters(strapi, uid, query.filters);
-        const { results, pagination } = await service().list(await callerProfile(strapi, ctx), query);
-        return this.transformResponse(await output(results), { pagination });
+        // The service sanitizes with `output` before it caches a page, so what it returns is already public.
+        const { results, pagination } = await service().list(await callerProfile(strapi, ctx), query, output);
+        return this.transformResponse(results, { pagination });
       },
 
       async findOne(ctx) {

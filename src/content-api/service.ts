@@ -3,6 +3,10 @@ import { errors } from '@strapi/utils';
 import { CONTENT_TYPE_BY_UID, type ContentUid } from '../curriculum';
 import { isResearcher, type CallerProfile } from '../content-access';
 import { DETAIL_POPULATE, LIST_POPULATE } from './populate';
+import { cached, readCache } from '../read-cache';
+
+/** What a list page shows besides the document itself: a write to any of these drops cached pages. */
+const LIST_DEPENDENCIES = ['api::theme.theme', 'api::five-education-tag.five-education-tag', 'api::teacher.teacher', 'api::school.school', 'plugin::upload.file'];
 
 type Query = Record<string, any>;
 
@@ -23,10 +27,21 @@ export function createCurriculumService(uid: ContentUid) {
       return { ...query, status: 'published' };
     },
 
-    async list(profile: CallerProfile, query: Query) {
-      const page = await strapi.service(uid as any).find({ ...this.scopeQuery(profile, query), populate: LIST_POPULATE[type] });
-      await this.hideAuthorsUnderReview(profile, page.results);
-      return page;
+    /**
+     * A page of the list, sanitized by the caller's `sanitize`. Pages are the same for everyone asking the
+     * same scoped query, so they are cached sanitized (src/read-cache); the per-caller blind-review step
+     * runs on copies, after the cache.
+     */
+    async list(profile: CallerProfile, query: Query, sanitize: (docs: Query[]) => Promise<Query[]>) {
+      const scoped = this.scopeQuery(profile, query);
+      const cache = readCache<{ results: Query[]; pagination: Query }>(strapi, `list:${uid}`, [uid, ...LIST_DEPENDENCIES]);
+      const page = await cached(cache, JSON.stringify(scoped), async () => {
+        const found = await strapi.service(uid as any).find({ ...scoped, populate: LIST_POPULATE[type] });
+        return { results: await sanitize(found.results), pagination: found.pagination };
+      });
+      const results = page.results.map((doc) => ({ ...doc }));
+      await this.hideAuthorsUnderReview(profile, results);
+      return { results, pagination: page.pagination };
     },
 
     async get(profile: CallerProfile, documentId: string, query: Query) {
@@ -35,22 +50,26 @@ export function createCurriculumService(uid: ContentUid) {
       return doc;
     },
 
+    /** documentIds of this type's resources submitted to a round that is open or reviewing (cached until a submission or round changes). */
+    async underReview(): Promise<Set<string>> {
+      const cache = readCache<Set<string>>(strapi, `under-review:${uid}`, ['api::submission.submission', 'api::selection-round.selection-round']);
+      return cached(cache, 'all', async () => {
+        const rows = await strapi.db.query('api::submission.submission' as any).findMany({
+          where: { resourceType: type, status: 'submitted', round: { status: { $in: ['open', 'reviewing'] } } },
+          select: ['resourceDocumentId'],
+        });
+        return new Set(rows.map((row: Query) => row.resourceDocumentId as string));
+      });
+    },
+
     /**
      * Blind review: while a resource is submitted to a round that is open or reviewing, nobody but its author
      * sees who wrote it or where — a reviewer must not learn it by opening the resource itself.
      */
     async hideAuthorsUnderReview(profile: CallerProfile, docs: Query[]) {
       if (docs.length === 0) return;
-      const underReview = await strapi.db.query('api::submission.submission' as any).findMany({
-        where: {
-          resourceType: type,
-          resourceDocumentId: { $in: docs.map((doc) => doc.documentId) },
-          status: 'submitted',
-          round: { status: { $in: ['open', 'reviewing'] } },
-        },
-        select: ['resourceDocumentId'],
-      });
-      const hidden = new Set(underReview.map((row: Query) => row.resourceDocumentId));
+      const hidden = await this.underReview();
+      if (hidden.size === 0) return;
       for (const doc of docs) {
         if (hidden.has(doc.documentId) && doc.author?.documentId !== profile.teacher?.documentId) {
           doc.author = null;

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { CONTENT_TYPE_BY_UID, CONTENT_UIDS, isContentUid, type ContentType, type ContentUid } from '../curriculum';
 import { indexTerms, queryTerms } from './tokenize';
 import { highlightSnippet } from './snippet';
+import { cached, readCache } from '../read-cache';
 
 /*
  * Full-text search over published curriculum content: an inverted index in two plain tables, ranked with
@@ -41,6 +42,8 @@ export async function ensureSearchTables(knex: Knex) {
       table.index(['document_ref']);
     });
   }
+  // Ranking reads only these columns of a matched document; a covering index keeps the bodies out of it.
+  await knex.raw(`CREATE INDEX IF NOT EXISTS search_documents_ranking_idx ON ${DOCUMENTS_TABLE} (id, content_type, restricted, grade_band, length, theme_slugs)`);
 }
 
 type Doc = Record<string, any>;
@@ -222,7 +225,22 @@ export interface SearchHit {
   themes: string[];
 }
 
-export async function search(strapi: Core.Strapi, params: SearchParams) {
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  terms: string[];
+}
+
+/**
+ * Search results are the same for everyone with the same parameters (who may see cases is one of them),
+ * so they are cached until the next write to any curriculum document (src/read-cache).
+ */
+export async function search(strapi: Core.Strapi, params: SearchParams): Promise<SearchResult> {
+  const cache = readCache<SearchResult>(strapi, 'search', Object.values(CONTENT_UIDS));
+  return cached(cache, JSON.stringify(params), () => runSearch(strapi, params));
+}
+
+async function runSearch(strapi: Core.Strapi, params: SearchParams): Promise<SearchResult> {
   const knex = strapi.db.connection;
   const terms = queryTerms(params.q);
   const types = params.includeRestricted ? params.types : params.types.filter((t) => t !== 'counseling-case');
@@ -238,9 +256,9 @@ export async function search(strapi: Core.Strapi, params: SearchParams) {
   const matched = terms.filter((term) => idf.has(term));
   if (matched.length === 0) return empty;
 
-  // Filters shared by the page query and the count.
-  const filter = (query: Knex.QueryBuilder) => {
-    query.whereIn('p.term', matched).whereIn('d.content_type', types);
+  // Matching postings joined to the few columns the filters and BM25 need (the covering index).
+  const matching = () => {
+    const query = knex({ p: POSTINGS_TABLE }).join({ d: DOCUMENTS_TABLE }, 'd.id', 'p.document_ref').whereIn('p.term', matched).whereIn('d.content_type', types);
     if (!params.includeRestricted) query.whereRaw('d.restricted = false');
     if (params.gradeBand) query.where('d.grade_band', params.gradeBand);
     if (params.theme) query.where('d.theme_slugs', 'like', `%,${params.theme},%`);
@@ -251,30 +269,36 @@ export async function search(strapi: Core.Strapi, params: SearchParams) {
   const weightBindings = matched.flatMap((term) => [term, idf.get(term) as number]);
   const score = `SUM(${weightCase} * (p.tf * ${BM25_K1 + 1}) / (p.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * d.length / CAST(? AS DOUBLE PRECISION))))`;
 
-  const rows = await filter(
-    knex({ p: POSTINGS_TABLE })
-      .join({ d: DOCUMENTS_TABLE }, 'd.id', 'p.document_ref')
-      .select('d.id', 'd.content_type', 'd.document_id', 'd.title', 'd.body', 'd.grade_band', 'd.theme_slugs')
-      .select(knex.raw('COUNT(*) AS matched_terms'))
-      .select(knex.raw(`${score} AS score`, [...weightBindings, avgdl]))
-  )
-    .groupBy('d.id', 'd.content_type', 'd.document_id', 'd.title', 'd.body', 'd.grade_band', 'd.theme_slugs')
+  // Rank on document ids only, then read the page's documents: bodies are never grouped or sorted.
+  const ranked: Doc[] = await matching()
+    .select({ id: 'p.document_ref' })
+    .select(knex.raw('COUNT(*) AS matched_terms'))
+    .select(knex.raw(`${score} AS score`, [...weightBindings, avgdl]))
+    // The number of matching documents comes with the page (a window over the groups), not a second scan.
+    .select(knex.raw('COUNT(*) OVER () AS total'))
+    .groupBy('p.document_ref')
     // Documents matching more of the query's words first, then by relevance; id keeps ties stable.
-    .orderByRaw('matched_terms DESC, score DESC, d.id ASC')
+    .orderByRaw('matched_terms DESC, score DESC, p.document_ref ASC')
     .limit(params.pageSize)
     .offset((params.page - 1) * params.pageSize);
+  // A page past the end has no rows to carry the total; only then is it counted on its own.
+  const total = ranked.length ? Number(ranked[0].total) : Number((await matching().countDistinct({ total: 'p.document_ref' }))[0].total);
 
-  const [{ total }] = await filter(
-    knex({ p: POSTINGS_TABLE }).join({ d: DOCUMENTS_TABLE }, 'd.id', 'p.document_ref')
-  ).countDistinct({ total: 'd.id' });
-
-  const hits: SearchHit[] = rows.map((row: Doc) => ({
-    type: row.content_type,
-    documentId: row.document_id,
-    title: row.title,
-    snippet: highlightSnippet(row.body || row.title, matched),
-    gradeBand: row.grade_band,
-    themes: String(row.theme_slugs).split(',').filter(Boolean),
-  }));
-  return { hits, total: Number(total), terms };
+  const ids = ranked.map((row) => Number(row.id));
+  const docs: Doc[] = ids.length
+    ? await knex(DOCUMENTS_TABLE).whereIn('id', ids).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
+    : [];
+  const byId = new Map(docs.map((doc) => [Number(doc.id), doc]));
+  const hits: SearchHit[] = ids.map((id) => {
+    const row = byId.get(id) as Doc;
+    return {
+      type: row.content_type,
+      documentId: row.document_id,
+      title: row.title,
+      snippet: highlightSnippet(row.body || row.title, matched),
+      gradeBand: row.grade_band,
+      themes: String(row.theme_slugs).split(',').filter(Boolean),
+    };
+  });
+  return { hits, total, terms };
 }

@@ -42,11 +42,13 @@ async function drive({ url, requests, connections, duration, warmup, pid }) {
     const next = requests[turn++ % requests.length];
     return { ...req, method: next.method ?? 'GET', path: next.path, headers: { ...req.headers, ...next.headers } };
   };
-  if (warmup > 0) await autocannon({ url, connections, duration: warmup, requests: [{ setupRequest }] });
+  // Stock references can take seconds per request at 16 clients; they are slow, not failed.
+  const timeout = 120;
+  if (warmup > 0) await autocannon({ url, connections, duration: warmup, timeout, requests: [{ setupRequest }] });
 
   const latencies = [];
   const stop = rssSampler(pid);
-  const instance = autocannon({ url, connections, duration, requests: [{ setupRequest }] });
+  const instance = autocannon({ url, connections, duration, timeout, requests: [{ setupRequest }] });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
   const rss = stop();

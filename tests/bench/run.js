@@ -281,7 +281,7 @@ async function main() {
     // Throughput and latency, 1 and 16 clients.
     const results = new Map();
     if (args.only) {
-      for (const plan of plans.filter((p) => p.path.includes(args.only))) {
+      for (const plan of plans.filter((p) => `${p.path} ${p.variant}`.includes(args.only))) {
         for (const connections of [1, 16]) {
           const result = await drive({ url, requests: plan.requests, connections, duration: args.duration, warmup: Math.min(2, args.duration), pid });
           console.log(`  ${plan.path} · ${plan.variant} · ${connections}: ${result.rps.toFixed(1)} req/s, p50 ${result.p50.toFixed(1)} p95 ${result.p95.toFixed(1)} p99 ${result.p99.toFixed(1)} ms, RSS ${result.rss.toFixed(0)} MB, ${result.bytes.toFixed(0)} B/response`);
@@ -361,8 +361,27 @@ async function main() {
     const memory = memoryOf(pid);
     rows.push({ path: 'server', variant: 'boot to ready (s), peak RSS over the run', clients: null, rps: null, p50: null, p95: null, p99: null, rss: memory.peak, ratio: `boot ${bootSeconds.toFixed(1)} s`, target: `boot ≤ ${10 * slack} s, RSS ≤ 600 MB`, met: bootSeconds <= 10 * slack && memory.peak <= 600 });
     notes.push('req/s and latencies are measured by autocannon over loopback against the server process, after a warm-up; RSS is the server process only (VmRSS sampled every 100 ms, VmHWM for the run). Ratios compare runs made minutes apart in the same process on the same data.');
-  } finally {
     await stopServer(child);
+
+    // The same lists and searches with the read cache off: what a query costs when nothing is cached.
+    console.log('Booting again with READ_CACHE_TTL_MS=0…');
+    const cold = await startServer({ ...env, READ_CACHE_TTL_MS: '0' }, false);
+    try {
+      for (const plan of plans.filter((p) => p.variant.startsWith('ours') && (p.path === 'lesson list' || p.path === 'search'))) {
+        for (const connections of [1, 16]) {
+          process.stdout.write(`  ${plan.path} · read cache off · ${connections} client(s)… `);
+          const result = await drive({ url, requests: plan.requests, connections, duration: args.duration, warmup: Math.min(2, args.duration), pid: cold.child.pid });
+          console.log(`${result.rps.toFixed(1)} req/s, p95 ${result.p95.toFixed(1)} ms`);
+          const stock = find(plan.path, 'stock', connections);
+          rows.splice(rows.indexOf(stock) + 1, 0, { path: plan.path, variant: 'ours, read cache off', clients: connections, ...result, ratio: `${(result.rps / stock.rps).toFixed(1)}× stock req/s` });
+        }
+      }
+    } finally {
+      await stopServer(cold.child);
+    }
+    notes.push('“read cache off” rows: a second server with READ_CACHE_TTL_MS=0, so every list page and search is computed from the database; the other “ours” rows serve repeated pages and searches from the in-process read cache, which writes invalidate (README, Performance).');
+  } finally {
+    if (child.exitCode === null) await stopServer(child);
   }
 
   console.log('');

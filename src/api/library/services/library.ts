@@ -29,10 +29,11 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
     });
     const byResource = new Map(entries.map((entry) => [entry.resourceDocumentId, entry]));
     const inLibrary = { documentId: { $in: [...byResource.keys()] } };
+    // The controller sanitizes the entries once they carry their libraryEntry, so the page is taken as is.
     const { results, pagination } = await strapi.service(CONTENT_UIDS[type] as any).list(profile, {
       ...query,
       filters: query.filters ? { $and: [query.filters, inLibrary] } : inLibrary,
-    });
+    }, async (docs: Data[]) => docs);
     const data = results.map((doc: Data) => {
       const { resourceDocumentId: _id, ...entry } = byResource.get(doc.documentId) ?? {};
       return { ...doc, libraryEntry: { ...entry, score: entry.score == null ? null : Number(entry.score) } };

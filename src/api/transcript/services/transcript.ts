@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { assertSchoolYear, roundHours, schoolYearOf } from '../../../training';
 import { joinTable, tableOf } from '../../../sql-dialect';
 import type { TeacherPosition } from '../../../teacher-positions';
+import { cached, readCache } from '../../../read-cache';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 type Data = Record<string, any>;
@@ -10,7 +11,11 @@ type Data = Record<string, any>;
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The requirement for a set of positions: the strictest rule applies. */
   async requirementFor(positions: TeacherPosition[]) {
-    const rules: Data[] = await strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({ where: { position: { $in: positions } } });
+    // Reference data, read on every transcript: cached until a rule changes.
+    const all = await cached(readCache<Data[]>(strapi, 'requirement-rules', ['api::requirement-rule.requirement-rule']), 'all', () =>
+      strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({})
+    );
+    const rules = all.filter((rule) => positions.includes(rule.position));
     const strictest = rules.reduce<Data | null>((best, rule) => (!best || Number(rule.minHours) > Number(best.minHours) ? rule : best), null);
     return strictest ? { position: strictest.position, minHours: Number(strictest.minHours), source: strictest.source } : { position: null, minHours: 0, source: null };
   },
@@ -21,13 +26,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async forTeacher(teacherDocumentId: string, schoolYearParam?: unknown) {
     const schoolYear = schoolYearParam === undefined ? schoolYearOf(new Date()) : assertSchoolYear(schoolYearParam);
-    const teacher = await strapi.db.query('api::teacher.teacher').findOne({
-      where: { documentId: teacherDocumentId },
-      populate: { school: { select: ['name', 'code'] } },
-    });
-    if (!teacher) throw new errors.NotFoundError('Teacher not found');
-
     const knex = strapi.db.connection;
+    // The teacher and their school in one query (this is the hottest read of a training coordinator's day).
+    const teacherSchool = joinTable(strapi, 'api::teacher.teacher', 'school');
+    const row = (await knex({ t: tableOf(strapi, 'api::teacher.teacher') })
+      .leftJoin({ ts: teacherSchool.name }, `ts.${teacherSchool.own}`, 't.id')
+      .leftJoin({ s: tableOf(strapi, 'api::school.school') }, 's.id', `ts.${teacherSchool.other}`)
+      .where('t.document_id', teacherDocumentId)
+      .first({ id: 't.id', documentId: 't.document_id', name: 't.name', staffNumber: 't.staff_number', positions: 't.positions', schoolName: 's.name', schoolCode: 's.code' })) as Data | undefined;
+    if (!row) throw new errors.NotFoundError('Teacher not found');
+    const teacher: Data = {
+      ...row,
+      // JSON is text on SQLite and parsed already on PostgreSQL.
+      positions: (typeof row.positions === 'string' ? JSON.parse(row.positions) : row.positions) as TeacherPosition[],
+      school: row.schoolCode ? { name: row.schoolName, code: row.schoolCode } : null,
+    };
+
     const byTeacher = joinTable(strapi, CREDIT_UID, 'teacher');
     const byCourse = joinTable(strapi, CREDIT_UID, 'course');
     const rows: Data[] = await knex({ cr: tableOf(strapi, CREDIT_UID) })
@@ -68,11 +82,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       requirement,
       met: approvedHours >= requirement.minHours,
       hoursNeeded: roundHours(Math.max(0, requirement.minHours - approvedHours)),
-      certificates: await strapi.db.query('api::certificate.certificate' as any).findMany({
-        where: { teacher: { id: teacher.id } },
-        select: ['documentId', 'tier', 'schoolYear', 'serialNumber', 'status', 'issuedAt'],
-        orderBy: { issuedAt: 'asc' },
-      }),
+      certificates: await this.certificatesOf(teacher.id),
     };
+  },
+
+  async certificatesOf(teacherId: number) {
+    const link = joinTable(strapi, 'api::certificate.certificate', 'teacher');
+    const rows: Data[] = await strapi.db.connection({ c: tableOf(strapi, 'api::certificate.certificate') })
+      .join({ l: link.name }, `l.${link.own}`, 'c.id')
+      .where(`l.${link.other}`, teacherId)
+      .select({ documentId: 'c.document_id', tier: 'c.tier', schoolYear: 'c.school_year', serialNumber: 'c.serial_number', status: 'c.status', issuedAt: 'c.issued_at' })
+      .orderBy([{ column: 'c.issued_at', order: 'asc' }, { column: 'c.id', order: 'asc' }]);
+    // Datetimes are epoch milliseconds on SQLite and Date objects on PostgreSQL; the API speaks ISO 8601.
+    return rows.map((row) => ({ ...row, issuedAt: row.issuedAt == null ? null : new Date(typeof row.issuedAt === 'string' && /^\d+$/.test(row.issuedAt) ? Number(row.issuedAt) : row.issuedAt).toISOString() }));
   },
 });

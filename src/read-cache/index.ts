@@ -1,0 +1,94 @@
+import type { Core } from '@strapi/strapi';
+
+/*
+ * Small in-process caches for hot, shared reads (the published-content lists, search results). An entry is
+ * dropped when any write to a model it depends on goes through the query engine in this instance (Document
+ * Service, admin panel, db.query — lifecycles see them all), and in any case after `ttlMs`, which bounds how
+ * stale another instance can be. Values are stored as given: callers must not mutate what they get back.
+ */
+export interface ReadCache<T> {
+  get(key: string): T | undefined;
+  /** Stores a value computed from the state of `generation`; ignored if a write happened since. */
+  set(key: string, value: T, generation: number): void;
+  clear(): void;
+  readonly generation: number;
+}
+
+interface Entry<T> {
+  value: T;
+  expires: number;
+  generation: number;
+}
+
+const settings = { ttlMs: 30_000, maxEntries: 5_000 };
+const caches: { clear(): void }[] = [];
+
+export function configureReadCaches(options: { ttlMs?: number; maxEntries?: number }) {
+  Object.assign(settings, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
+  for (const cache of caches) cache.clear();
+}
+
+const byInstance = new WeakMap<Core.Strapi, Map<string, ReadCache<any>>>();
+
+/** The named cache of this Strapi instance (a restarted instance gets fresh ones, subscribed to its own lifecycles). */
+export function readCache<T>(strapi: Core.Strapi, name: string, models: string[]): ReadCache<T> {
+  let named = byInstance.get(strapi);
+  if (!named) byInstance.set(strapi, (named = new Map()));
+  let cache = named.get(name);
+  if (!cache) named.set(name, (cache = createReadCache<T>(strapi, models)));
+  return cache;
+}
+
+function createReadCache<T>(strapi: Core.Strapi, models: string[]): ReadCache<T> {
+  const entries = new Map<string, Entry<T>>();
+  // Bumped by every write to a watched model; entries from an older generation are never served.
+  let generation = 0;
+  const invalidate = () => {
+    generation += 1;
+    entries.clear();
+  };
+  strapi.db.lifecycles.subscribe({
+    models,
+    afterCreate: invalidate,
+    afterCreateMany: invalidate,
+    afterUpdate: invalidate,
+    afterUpdateMany: invalidate,
+    afterDelete: invalidate,
+    afterDeleteMany: invalidate,
+  });
+  const cache: ReadCache<T> = {
+    get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expires <= Date.now() || entry.generation !== generation) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    },
+    set(key, value, computedAt) {
+      if (settings.ttlMs <= 0 || computedAt !== generation) return;
+      if (entries.size >= settings.maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(key, { value, expires: Date.now() + settings.ttlMs, generation });
+    },
+    clear: invalidate,
+    get generation() {
+      return generation;
+    },
+  };
+  caches.push(cache);
+  return cache;
+}
+
+/**
+ * Reads through the cache. The generation is taken before the read: a write that lands while the value
+ * is being computed makes it stale at once instead of caching the old state.
+ */
+export async function cached<T>(cache: ReadCache<T>, key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const generation = cache.generation;
+  const value = await compute();
+  cache.set(key, value, generation);
+  return value;
+}
