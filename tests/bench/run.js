@@ -166,6 +166,10 @@ function startServer(env, profile) {
   const started = performance.now();
   const execArgv = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(workDir, 'profiles')}`] : [];
   const child = fork(path.join(__dirname, 'server.js'), [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Never leave a server behind if the benchmark itself dies.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it was ready`)));
     child.on('message', (message) => {
