@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
-import { configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
+import { cacheApiTokenMisses, configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
 import { configureReadCaches } from './read-cache';
 import { contentRulesMiddleware } from './content-rules';
 import { syncReferenceData } from './reference-data';
@@ -14,6 +14,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
+    cacheApiTokenMisses(strapi);
     strapi.documents.use(teacherPositionsMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.

@@ -23,6 +23,9 @@ interface Strategy {
 }
 
 const cache = new Map<string, Entry>();
+// Bearer tokens that are not API tokens (every sign-in JWT): the API-token strategy looks each one up in the
+// database before users-permissions gets its turn. API-token keys are random, so a miss stays a miss.
+const apiTokenMisses = new Map<string, number>();
 let ttlMs = 10_000;
 let maxEntries = 50_000;
 
@@ -30,9 +33,40 @@ export function configureAuthCache(options: { ttlMs?: number; maxEntries?: numbe
   if (options.ttlMs !== undefined) ttlMs = options.ttlMs;
   if (options.maxEntries !== undefined) maxEntries = options.maxEntries;
   cache.clear();
+  apiTokenMisses.clear();
 }
 
 export const clearAuthCache = () => cache.clear();
+
+/**
+ * The admin's API-token strategy runs before users-permissions and looks every bearer token up by its hash.
+ * Misses are remembered: API-token keys are random, so a hash that matched nothing never will.
+ */
+export function cacheApiTokenMisses(strapi: Core.Strapi) {
+  const service = strapi.service('admin::api-token-content-api') as any;
+  if (!service?.getByAccessKey || service.getByAccessKey.cachesMisses) return;
+  const lookup = service.getByAccessKey;
+  const cachedLookup = async (accessKeyHash: string, options?: unknown) => {
+    const now = Date.now();
+    if (ttlMs > 0 && (apiTokenMisses.get(accessKeyHash) ?? 0) > now) return null;
+    const token = await lookup(accessKeyHash, options);
+    if (token == null && ttlMs > 0) {
+      if (apiTokenMisses.size >= maxEntries) apiTokenMisses.delete(apiTokenMisses.keys().next().value as string);
+      apiTokenMisses.set(accessKeyHash, now + ttlMs);
+    }
+    return token;
+  };
+  service.getByAccessKey = Object.assign(cachedLookup, { cachesMisses: true });
+}
+
+/** Wraps the users-permissions content-API strategy as it is registered. */
+export function wrapContentApiStrategies(auth: { register(type: string, strategy: any): unknown }) {
+  const register = auth.register;
+  auth.register = function (type: string, strategy: any) {
+    if (type === 'content-api' && strategy?.name === 'users-permissions') return register.call(this, type, withAuthCache(strategy));
+    return register.call(this, type, strategy);
+  };
+}
 
 /** The JWT's own expiry (seconds since epoch) in ms; the token was verified before it is cached. */
 function tokenExpiry(token: string): number {

@@ -1,4 +1,4 @@
-import { withAuthCache } from '../../auth-cache';
+import { wrapContentApiStrategies } from '../../auth-cache';
 
 export default (plugin: any) => {
   // Contact details stay out of every API response (login, /users/me, populated relations).
@@ -6,18 +6,7 @@ export default (plugin: any) => {
   user.attributes.email.private = true;
   user.info.displayName = '用户 User';
 
-  // The plugin registers its content-API auth strategy in register(); it is wrapped with a short-lived cache.
-  const register = plugin.register;
-  plugin.register = async (args: { strapi: any }) => {
-    const auth = args.strapi.get('auth');
-    const original = auth.register;
-    auth.register = (type: string, strategy: any) =>
-      original.call(auth, type, type === 'content-api' && strategy?.name === 'users-permissions' ? withAuthCache(strategy) : strategy);
-    try {
-      await register(args);
-    } finally {
-      auth.register = original;
-    }
-  };
+  // Extensions load before plugins register, so the sign-in strategy is wrapped with its cache as it is registered.
+  wrapContentApiStrategies((globalThis as any).strapi.get('auth'));
   return plugin;
 };
