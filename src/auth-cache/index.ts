@@ -11,7 +11,10 @@ import type { Core } from '@strapi/strapi';
 interface Entry {
   result: Record<string, unknown>;
   user: unknown;
+  /** When the entry is renewed in the background, and when it may no longer be served at all. */
+  refreshAt: number;
   expires: number;
+  refreshing?: boolean;
   /** Per-account facts derived from the user (the caller profile), dropped with the entry. */
   extras: Record<string, unknown>;
 }
@@ -85,7 +88,34 @@ function bearerToken(ctx: any): string | null {
   return scheme?.toLowerCase() === 'bearer' && token ? token : null;
 }
 
+function remember(token: string, result: any, user: unknown, extras: Record<string, unknown>): Entry {
+  const now = Date.now();
+  // Jitter, so the tokens first seen together (a class signing in) do not all expire together.
+  const lifetime = ttlMs * (0.8 + Math.random() * 0.2);
+  const entry: Entry = { result, user, refreshAt: now + lifetime / 2, expires: Math.min(now + lifetime, tokenExpiry(token)), extras };
+  if (!cache.has(token) && cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+  cache.set(token, entry);
+  return entry;
+}
+
 export function withAuthCache(strategy: Strategy): Strategy {
+  /**
+   * Past half its life an entry is still served, and checked again off the request path, so a busy token
+   * never waits for the database; an entry is never served past its expiry.
+   */
+  const refresh = (token: string, entry: Entry, authorization: string) => {
+    entry.refreshing = true;
+    const probe = { request: { header: { authorization } }, state: {} as Record<string, unknown> };
+    strategy.authenticate(probe).then(
+      (result) => {
+        if (cache.get(token) !== entry) return; // cleared by a write meanwhile
+        if (result?.authenticated && result.credentials) remember(token, result, probe.state.user, entry.extras);
+        else cache.delete(token);
+      },
+      () => cache.delete(token)
+    );
+  };
+
   return {
     ...strategy,
     async authenticate(ctx: any) {
@@ -94,18 +124,14 @@ export function withAuthCache(strategy: Strategy): Strategy {
       const now = Date.now();
       const hit = cache.get(token);
       if (hit && hit.expires > now) {
+        if (!hit.refreshing && hit.refreshAt <= now) refresh(token, hit, ctx.request.header.authorization);
         ctx.state.user = hit.user;
         ctx.state.authCacheExtras = hit.extras;
         return hit.result;
       }
       if (hit) cache.delete(token);
       const result = await strategy.authenticate(ctx);
-      if (result?.authenticated && result.credentials) {
-        const entry = { result, user: ctx.state.user, expires: Math.min(now + ttlMs, tokenExpiry(token)), extras: {} };
-        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-        cache.set(token, entry);
-        ctx.state.authCacheExtras = entry.extras;
-      }
+      if (result?.authenticated && result.credentials) ctx.state.authCacheExtras = remember(token, result, ctx.state.user, {}).extras;
       return result;
     },
   };

@@ -12,6 +12,8 @@ export interface ReadCache<T> {
   set(key: string, value: T, generation: number): void;
   clear(): void;
   readonly generation: number;
+  /** Computations under way, so concurrent misses of one key compute it once. */
+  readonly inflight: Map<string, Promise<T>>;
 }
 
 interface Entry<T> {
@@ -43,9 +45,12 @@ function createReadCache<T>(strapi: Core.Strapi, models: string[]): ReadCache<T>
   const entries = new Map<string, Entry<T>>();
   // Bumped by every write to a watched model; entries from an older generation are never served.
   let generation = 0;
+  const inflight = new Map<string, Promise<T>>();
   const invalidate = () => {
     generation += 1;
     entries.clear();
+    // A computation started before the write must not be joined by readers arriving after it.
+    inflight.clear();
   };
   strapi.db.lifecycles.subscribe({
     models,
@@ -69,12 +74,14 @@ function createReadCache<T>(strapi: Core.Strapi, models: string[]): ReadCache<T>
     set(key, value, computedAt) {
       if (settings.ttlMs <= 0 || computedAt !== generation) return;
       if (entries.size >= settings.maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { value, expires: Date.now() + settings.ttlMs, generation });
+      // Jitter, so pages filled together do not all expire together.
+      entries.set(key, { value, expires: Date.now() + settings.ttlMs * (0.8 + Math.random() * 0.2), generation });
     },
     clear: invalidate,
     get generation() {
       return generation;
     },
+    inflight,
   };
   caches.push(cache);
   return cache;
@@ -88,7 +95,16 @@ export async function cached<T>(cache: ReadCache<T>, key: string, compute: () =>
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const generation = cache.generation;
-  const value = await compute();
-  cache.set(key, value, generation);
-  return value;
+  const running = cache.inflight.get(key);
+  if (running) return running;
+  const computing = compute().then((value) => {
+    cache.set(key, value, generation);
+    return value;
+  });
+  cache.inflight.set(key, computing);
+  try {
+    return await computing;
+  } finally {
+    if (cache.inflight.get(key) === computing) cache.inflight.delete(key);
+  }
 }
