@@ -84,8 +84,9 @@ function tokenExpiry(token: string): number {
 function bearerToken(ctx: any): string | null {
   const header: unknown = ctx.request?.header?.authorization;
   if (typeof header !== 'string') return null;
-  const [scheme, token] = header.split(/\s+/);
-  return scheme?.toLowerCase() === 'bearer' && token ? token : null;
+  // Exactly as users-permissions reads it: "Bearer <token>" and nothing else.
+  const parts = header.split(/\s+/);
+  return parts.length === 2 && parts[0].toLowerCase() === 'bearer' && parts[1] ? parts[1] : null;
 }
 
 function remember(token: string, result: any, user: unknown, extras: Record<string, unknown>): Entry {

@@ -45,6 +45,13 @@ describe('sign-in cache', () => {
     expect(res.status).toBe(401);
   });
 
+  test('a cached token is accepted only in the exact "Bearer <token>" form users-permissions accepts', async () => {
+    const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
+    expect((await get(user, '/api/me')).status).toBe(200);
+    const res = await app.http().get('/api/me').set('Authorization', `Bearer ${user.jwt} trailing`);
+    expect(res.status).toBe(401);
+  });
+
   test('a role change takes effect on the next request', async () => {
     const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     expect((await get(user, '/api/lesson-plans')).status).toBe(200);
