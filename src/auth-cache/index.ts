@@ -93,7 +93,7 @@ function remember(token: string, result: any, user: unknown, extras: Record<stri
   const now = Date.now();
   // Jitter, so the tokens first seen together (a class signing in) do not all expire together.
   const lifetime = ttlMs * (0.8 + Math.random() * 0.2);
-  const entry: Entry = { result, user, refreshAt: now + lifetime / 2, expires: Math.min(now + lifetime, tokenExpiry(token)), extras };
+  const entry: Entry = { result, user, refreshAt: now + lifetime * 0.75, expires: Math.min(now + lifetime, tokenExpiry(token)), extras };
   if (!cache.has(token) && cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
   cache.set(token, entry);
   return entry;
@@ -101,8 +101,8 @@ function remember(token: string, result: any, user: unknown, extras: Record<stri
 
 export function withAuthCache(strategy: Strategy): Strategy {
   /**
-   * Past half its life an entry is still served, and checked again off the request path, so a busy token
-   * never waits for the database; an entry is never served past its expiry.
+   * Past three quarters of its life an entry is still served, and checked again off the request path, so a
+   * busy token never waits for the database; an entry is never served past its expiry.
    */
   const refresh = (token: string, entry: Entry, authorization: string) => {
     entry.refreshing = true;
