@@ -51,7 +51,8 @@ describe('sign-in cache', () => {
     // users-permissions ignores such a header, so the request is the public role's, which may not read /api/me.
     const res = await app.http().get('/api/me').set('Authorization', `Bearer ${user.jwt} trailing`);
     expect(res.status).toBe(403);
-    expect(res.body.data).toBeUndefined();
+    expect(res.body.data).toBeNull();
+    expect(res.body.error.status).toBe(403);
   });
 
   test('a role change takes effect on the next request', async () => {
