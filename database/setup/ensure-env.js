@@ -3,22 +3,16 @@
 // Existing values are never changed; only missing keys are appended, so it is safe to run every time.
 'use strict';
 
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const { SECRETS } = require('./secrets');
 
 const envFile = path.join(__dirname, '..', '..', '.env');
-const secret = () => crypto.randomBytes(32).toString('base64');
 
 const wanted = {
   HOST: () => '0.0.0.0',
   PORT: () => '1337',
-  APP_KEYS: () => [secret(), secret(), secret(), secret()].join(','),
-  API_TOKEN_SALT: secret,
-  ADMIN_JWT_SECRET: secret,
-  TRANSFER_TOKEN_SALT: secret,
-  JWT_SECRET: secret,
-  ENCRYPTION_KEY: secret,
+  ...SECRETS,
   STRAPI_TELEMETRY_DISABLED: () => 'true',
 };
 

@@ -11,10 +11,10 @@
  */
 const path = require('path');
 const fs = require('fs');
-const crypto = require('crypto');
 const { fork } = require('child_process');
 const cliProgress = require('cli-progress');
 const jwt = require('jsonwebtoken');
+const { freshSecrets } = require('../../database/setup/secrets');
 
 const appDir = path.resolve(__dirname, '..', '..');
 const workDir = path.join(appDir, '.tmp', 'bench');
@@ -102,20 +102,14 @@ async function prepareDatabase(args) {
 }
 
 function appEnv(databaseEnv, port) {
-  const secret = () => crypto.randomBytes(24).toString('base64');
   return {
     ...databaseEnv,
+    ...freshSecrets(),
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
     DEMO_DATA: 'false',
     STRAPI_TELEMETRY_DISABLED: 'true',
-    APP_KEYS: [secret(), secret()].join(','),
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    JWT_SECRET: secret(),
-    ENCRYPTION_KEY: secret(),
   };
 }
 

@@ -1,15 +1,10 @@
-import { randomBytes } from 'crypto';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freshSecrets } = require('../../database/setup/secrets');
 
 // Tests never read a developer's .env: every run gets its own random secrets and a quiet, offline Strapi.
-const secret = () => randomBytes(24).toString('base64');
 const defaults: Record<string, string> = {
   NODE_ENV: 'test',
-  APP_KEYS: [secret(), secret()].join(','),
-  API_TOKEN_SALT: secret(),
-  ADMIN_JWT_SECRET: secret(),
-  TRANSFER_TOKEN_SALT: secret(),
-  JWT_SECRET: secret(),
-  ENCRYPTION_KEY: secret(),
+  ...freshSecrets(),
   STRAPI_TELEMETRY_DISABLED: 'true',
   DEMO_DATA: 'false',
 };

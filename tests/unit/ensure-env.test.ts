@@ -10,6 +10,7 @@ function project() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ensure-env-'));
   fs.mkdirSync(path.join(root, 'database', 'setup'), { recursive: true });
   fs.copyFileSync(script, path.join(root, 'database', 'setup', 'ensure-env.js'));
+  fs.copyFileSync(path.join(path.dirname(script), 'secrets.js'), path.join(root, 'database', 'setup', 'secrets.js'));
   const run = () => {
     const env = { PATH: process.env.PATH as string };
     return execFileSync(process.execPath, [path.join(root, 'database', 'setup', 'ensure-env.js')], { env, encoding: 'utf8' });
