@@ -23,11 +23,10 @@ interface Entry<T> {
 }
 
 const settings = { ttlMs: 30_000, maxEntries: 5_000 };
-const caches: { clear(): void }[] = [];
 
+/** Called at register, before the instance has created any cache. */
 export function configureReadCaches(options: { ttlMs?: number; maxEntries?: number }) {
   Object.assign(settings, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
-  for (const cache of caches) cache.clear();
 }
 
 const byInstance = new WeakMap<Core.Strapi, Map<string, ReadCache<any>>>();
@@ -83,7 +82,6 @@ function createReadCache<T>(strapi: Core.Strapi, models: string[]): ReadCache<T>
     },
     inflight,
   };
-  caches.push(cache);
   return cache;
 }
 
