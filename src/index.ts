@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
+import { acquireBootLock, releaseBootLock } from './boot-lock';
 import { cacheApiTokenMisses, configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
 import { configureReadCaches } from './read-cache';
 import { contentRulesMiddleware } from './content-rules';
@@ -11,7 +12,9 @@ import { teacherPositionsMiddleware } from './teacher-positions';
 import { ensureTrainingIndexes } from './training';
 
 export default {
-  register({ strapi }: { strapi: Core.Strapi }) {
+  async register({ strapi }: { strapi: Core.Strapi }) {
+    // Held from before Strapi creates its tables until our bootstrap is done (several instances, one database).
+    await acquireBootLock(strapi);
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);
@@ -23,20 +26,32 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    subscribeAuthCacheInvalidation(strapi);
-    const changes = await syncRolesAndPermissions(strapi);
-    if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {
-      strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);
-    }
-    await disableSelfRegistration(strapi);
-    await syncReferenceData(strapi);
-    await ensureSearchTables(strapi.db.connection);
-    await ensureTrainingIndexes(strapi);
-    const reindexed = await rebuildSearchIndexIfEmpty(strapi);
-    if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
-
-    if (await shouldLoadDemoData(strapi)) {
-      await loadDemoData(strapi);
+    try {
+      await bootstrapUnderLock(strapi);
+    } finally {
+      await releaseBootLock();
     }
   },
+
+  async destroy() {
+    await releaseBootLock();
+  },
 };
+
+async function bootstrapUnderLock(strapi: Core.Strapi) {
+  subscribeAuthCacheInvalidation(strapi);
+  const changes = await syncRolesAndPermissions(strapi);
+  if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {
+    strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);
+  }
+  await disableSelfRegistration(strapi);
+  await syncReferenceData(strapi);
+  await ensureSearchTables(strapi.db.connection);
+  await ensureTrainingIndexes(strapi);
+  const reindexed = await rebuildSearchIndexIfEmpty(strapi);
+  if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
+
+  if (await shouldLoadDemoData(strapi)) {
+    await loadDemoData(strapi);
+  }
+}

@@ -42,7 +42,9 @@ const JSON_LISTS: Record<ContentUid, Record<string, Normalizer>> = {
 /** The stored draft, for rules that compare a partial update with what is already there. */
 async function currentDraft(uid: ContentUid, documentId: string | undefined): Promise<Data> {
   if (!documentId) return {};
-  const draft = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', populate: ['steps'] as any });
+  // Only lesson plans have steps (their minutes are checked against the duration); the other types have none.
+  const populate = uid === 'api::lesson-plan.lesson-plan' ? (['steps'] as any) : undefined;
+  const draft = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', populate });
   return (draft as Data) ?? {};
 }
 

@@ -15,3 +15,26 @@ export function joinTable(strapi: Core.Strapi, uid: string, attribute: string) {
 }
 
 export const tableOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid as any).tableName;
+
+type Knex = Core.Strapi['db']['connection'];
+
+/**
+ * Locks the rows a decision is about, inside the caller's transaction, before it reads their state.
+ * PostgreSQL: SELECT … FOR UPDATE in id order (two overlapping bulk decisions cannot deadlock); a second
+ * decision waits, then reads the first one's committed result. SQLite: knex gives it one connection, so a
+ * transaction already runs alone and there is nothing to lock.
+ */
+export async function lockRows(strapi: Core.Strapi, trx: Knex, uid: string, column: string, values: (string | number)[]) {
+  if (strapi.db.dialect.client !== 'postgres' || values.length === 0) return;
+  await trx(tableOf(strapi, uid)).whereIn(column, values).orderBy('id').forUpdate().select('id');
+}
+
+/**
+ * A transaction-scoped lock on a name rather than a row, for decisions about rows that do not exist yet
+ * (an import's external references, a certificate serial). PostgreSQL: pg_advisory_xact_lock, released at
+ * commit or rollback; SQLite: one writer, nothing to do.
+ */
+export async function lockName(strapi: Core.Strapi, trx: Knex, name: string) {
+  if (strapi.db.dialect.client !== 'postgres') return;
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
+}
