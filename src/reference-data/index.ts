@@ -34,7 +34,32 @@ async function upsertByKey(strapi: Core.Strapi, uid: string, keyField: string, r
   return { created, updated };
 }
 
+/**
+ * The key of every reference table is unique in the database too, so an instance started without the boot
+ * lock (or a script) can never insert a theme twice. An index that cannot be built because duplicates are
+ * already stored is reported, not fatal: the rows need a person's decision.
+ */
+export async function ensureReferenceKeys(strapi: Core.Strapi) {
+  const keys: [string, string][] = [
+    ['api::theme.theme', 'slug'],
+    ['api::five-education-tag.five-education-tag', 'key'],
+    ['api::library.library', 'key'],
+    ['api::requirement-rule.requirement-rule', 'position'],
+  ];
+  for (const [uid, field] of keys) {
+    const meta = strapi.db.metadata.get(uid as any);
+    const column = (meta.attributes[field] as { columnName?: string }).columnName ?? field;
+    const index = `${meta.tableName}_${column}_key_unique`;
+    try {
+      await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ?? ON ?? (??)`, [index, meta.tableName, column]);
+    } catch (error) {
+      strapi.log.warn(`${meta.tableName}.${column} holds duplicates; remove them so ${index} can be built: ${(error as Error).message}`);
+    }
+  }
+}
+
 export async function syncReferenceData(strapi: Core.Strapi) {
+  await ensureReferenceKeys(strapi);
   return {
     themes: await upsertByKey(strapi, 'api::theme.theme', 'slug', themesFile.themes),
     fiveEducationTags: await upsertByKey(strapi, 'api::five-education-tag.five-education-tag', 'key', tagsFile.fiveEducationTags),

@@ -44,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         process.env.DATABASE_FILENAME = file;
       },
       async drop() {
-        for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(candidate, { force: true });
+        for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`, `${file}.boot-lock`]) fs.rmSync(candidate, { force: true });
       },
     };
   }
