@@ -23,7 +23,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     { name: 'strapi::cors', config: { origin: env.array('CORS_ORIGINS', ['*']) } },
     'strapi::poweredBy',
     'strapi::query',
-    { name: 'strapi::body', config: { formidable: { maxFileSize: env.int('UPLOAD_MAX_BYTES', 200 * 1024 * 1024) } } },
+    // Multipart bodies are read by each route after authentication (src/multipart), never here.
+    { name: 'strapi::body', config: { multipart: false, jsonLimit: '2mb', formLimit: '1mb', textLimit: '1mb' } },
+    'global::body-shape',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',
