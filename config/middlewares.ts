@@ -25,7 +25,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'strapi::query',
     // Multipart bodies are read by each route after authentication (src/multipart), never here.
     { name: 'strapi::body', config: { multipart: false, jsonLimit: '2mb', formLimit: '1mb', textLimit: '1mb' } },
-    'global::body-shape',
+    'global::request-shape',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

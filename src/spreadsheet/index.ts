@@ -2,6 +2,7 @@ import fs from 'fs';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { fieldError } from '../domain-errors';
 
 export type Cell = string | number | Date | null;
 export interface SheetRow {
@@ -34,8 +35,29 @@ export async function sniff(filePath: string): Promise<{ kind: 'xlsx' | 'csv'; e
   }
 }
 
-/** Rows one at a time from a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or the first sheet of an XLSX; never the whole file in memory. */
+const isBlank = (cell: Cell) => cell === null || (typeof cell === 'string' && cell.trim() === '');
+
+/**
+ * Rows one at a time from a CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or the first sheet of an XLSX; never the
+ * whole file in memory. Blank rows (also formatted-but-empty XLSX rows) are skipped wherever they are. A file
+ * that cannot be read (an XLSX that is not a zip, an unterminated quote) is a 400 naming the file and row.
+ */
 export async function* readRows(filePath: string): AsyncGenerator<SheetRow> {
+  let lastRow = 0;
+  try {
+    for await (const row of rowsOf(filePath)) {
+      lastRow = row.row;
+      if (row.cells.every(isBlank)) continue;
+      yield row;
+    }
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ValidationError') throw error;
+    const where = lastRow ? ` after row ${lastRow}` : '';
+    throw fieldError('file', `The file cannot be read as CSV or XLSX${where}: ${String((error as Error)?.message ?? error).slice(0, 200)}`);
+  }
+}
+
+async function* rowsOf(filePath: string): AsyncGenerator<SheetRow> {
   const { kind, encoding } = await sniff(filePath);
   if (kind === 'xlsx') {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
@@ -58,7 +80,6 @@ export async function* readRows(filePath: string): AsyncGenerator<SheetRow> {
   const text = encoding === 'gb18030' ? source.pipe(iconv.decodeStream('gb18030')) : source;
   const parser = text.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false, info: true }));
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (record.every((cell) => cell.trim() === '')) continue;
     yield { row: info.lines, cells: record.map((cell) => cell.trim()) };
   }
 }
