@@ -4,7 +4,7 @@ import { acquireBootLock, releaseBootLock } from './boot-lock';
 import { cacheApiTokenMisses, configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
 import { configureReadCaches } from './read-cache';
 import { contentRulesMiddleware } from './content-rules';
-import { readMultipartAfterAuth } from './multipart';
+import { guardEveryRoute } from './multipart';
 import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
@@ -16,7 +16,7 @@ export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // Held from before Strapi creates its tables until our bootstrap is done (several instances, one database).
     await acquireBootLock(strapi);
-    readMultipartAfterAuth(strapi);
+    guardEveryRoute(strapi);
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);

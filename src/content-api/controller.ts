@@ -65,6 +65,14 @@ export function createCurriculumController(uid: ContentUid) {
         return this.transformResponse(await output(entity));
       },
 
+      /** A document that does not exist is a 404, not a silent 204. */
+      async delete(ctx) {
+        await this.validateQuery(ctx);
+        const removed = await service().deleteDocument(ctx.params.id);
+        if (!removed) return ctx.notFound('Document not found');
+        ctx.status = 204;
+      },
+
       async unpublish(ctx) {
         const entity = await service().unpublishDocument(ctx.params.id);
         return this.transformResponse(await output(entity));

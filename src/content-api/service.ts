@@ -88,12 +88,13 @@ export function createCurriculumService(uid: ContentUid) {
     },
 
     async updateFor(profile: CallerProfile, documentId: string, data: Query, query: Query) {
+      // A missing document is a 404 before any rule looks at the (empty) merge of old and new.
+      const exists = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', fields: ['documentId'] as any });
+      if (!exists) return null;
       if (isResearcher(profile)) {
         return strapi.service(uid as any).update(documentId, { ...query, data, populate: DETAIL_POPULATE[type] });
       }
       const { author: _author, school: _school, ...rest } = data;
-      const exists = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', fields: ['documentId'] as any });
-      if (!exists) return null;
       return strapi.service(uid as any).update(documentId, { data: rest, status: 'draft', populate: DETAIL_POPULATE[type] });
     },
 
@@ -102,6 +103,14 @@ export function createCurriculumService(uid: ContentUid) {
       if (!draft) return null;
       await strapi.documents(uid as any).publish({ documentId });
       return strapi.documents(uid as any).findOne({ documentId, status: 'published', populate: DETAIL_POPULATE[type] as any });
+    },
+
+    /** Deletes every version (draft and published); null when there is no such document. */
+    async deleteDocument(documentId: string) {
+      const exists = await strapi.db.query(uid as any).findOne({ where: { documentId }, select: ['id'] });
+      if (!exists) return null;
+      await strapi.documents(uid as any).delete({ documentId });
+      return { documentId };
     },
 
     async unpublishDocument(documentId: string) {

@@ -6,6 +6,7 @@ import busboy from 'busboy';
 import mime from 'mime-types';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { filterShapeGuard } from '../query-guards';
 
 /**
  * Multipart bodies (imports, evidence, the media library) are read by the route, after authentication and
@@ -143,18 +144,20 @@ export function multipartReader(strapi: Core.Strapi) {
 }
 
 /**
- * Gives every route (ours, the plugins', the admin's) the multipart reader as its first route middleware,
- * so it runs after the route's authentication, authorisation and policies.
+ * Gives every route (ours, the plugins', the admin's) the filter-shape check and the multipart reader as its
+ * first route middlewares, so they run after the route's authentication, authorisation and policies, and know
+ * which content type the route reads.
  */
-export function readMultipartAfterAuth(strapi: Core.Strapi) {
+export function guardEveryRoute(strapi: Core.Strapi) {
   const reader = multipartReader(strapi);
+  const filters = filterShapeGuard(strapi);
   const server = strapi.server as any;
   const register = server.routes.bind(server);
   server.routes = (routes: any) => {
     const list = Array.isArray(routes) ? routes : routes?.routes ?? [];
     for (const route of list) {
-      if (!['POST', 'PUT', 'PATCH'].includes(String(route.method).toUpperCase())) continue;
-      route.config = { ...(route.config ?? {}), middlewares: [reader, ...(route.config?.middlewares ?? [])] };
+      const withBody = ['POST', 'PUT', 'PATCH'].includes(String(route.method).toUpperCase());
+      route.config = { ...(route.config ?? {}), middlewares: [filters, ...(withBody ? [reader] : []), ...(route.config?.middlewares ?? [])] };
     }
     return register(routes);
   };

@@ -31,3 +31,91 @@ export function rejectJsonFilters(strapi: Core.Strapi, uid: string, filters: unk
     if (target) rejectJsonFilters(strapi, target, value, field);
   }
 }
+
+const LIST_OPERATORS = new Set(['$in', '$notIn']);
+const NULL_OPERATORS = new Set(['$null', '$notNull']);
+const NUMERIC_TYPES = new Set(['integer', 'biginteger', 'float', 'decimal']);
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+const isScalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+/** qs turns `[0]`, `[1]` into an array, but past 20 items into an object with numeric keys. */
+const listOf = (value: unknown): unknown[] | null =>
+  Array.isArray(value) ? value : isPlainObject(value) && Object.keys(value).every((key) => /^\d+$/.test(key)) ? Object.values(value) : null;
+
+const invalidFilter = (path: string[], message: string) =>
+  new errors.ValidationError(message, { key: path[path.length - 1], path: path.join('.'), source: 'query', param: 'filters', errors: [{ path, message, name: 'ValidationError' }] });
+
+type Attribute = { type: string; target?: string; component?: string };
+
+/**
+ * The shape of `filters`, checked against the content type before Strapi's query engine sees it (a wrong
+ * shape there is a 500): an object of fields and operators; $and/$or lists of such objects; operator values
+ * single values ($in: a list, $between: two); numbers where the field is a number. Unknown fields are left
+ * to Strapi's own validation, which answers them with a 400.
+ */
+export function checkFilterShape(strapi: Core.Strapi, uid: string | null, filters: unknown, path: string[] = ['filters'], attribute?: Attribute): void {
+  if (!isPlainObject(filters)) throw invalidFilter(path, `${path.join('.')} must be an object such as filters[title][$eq]=…`);
+  const model = uid ? (strapi.getModel(uid as any) as { attributes: Record<string, Attribute> } | undefined) : undefined;
+  const numeric = attribute ? NUMERIC_TYPES.has(attribute.type) : false;
+  const checkValue = (value: unknown, here: string[]) => {
+    if (!isScalar(value)) throw invalidFilter(here, `${here.join('.')} takes a single value`);
+    if (numeric && !(typeof value === 'number' || NUMBER.test(String(value)))) throw invalidFilter(here, `${here.join('.')} takes a number`);
+  };
+  for (const [key, value] of Object.entries(filters)) {
+    const here = [...path, key];
+    if (key === '$and' || key === '$or') {
+      const items = listOf(value);
+      if (!items) throw invalidFilter(here, `${here.join('.')} must be a list: ${here.join('.')}[0][field][$eq]=…`);
+      items.forEach((item, i) => checkFilterShape(strapi, uid, item, [...here, String(i)], attribute));
+    } else if (key === '$not') {
+      checkFilterShape(strapi, uid, value, here, attribute);
+    } else if (key.startsWith('$')) {
+      if (key === '$between') {
+        const items = listOf(value);
+        if (!items || items.length !== 2) throw invalidFilter(here, `${here.join('.')} takes two values: [$between][0]=…&[$between][1]=…`);
+        items.forEach((item, i) => checkValue(item, [...here, String(i)]));
+      } else if (LIST_OPERATORS.has(key)) {
+        const items = listOf(value);
+        if (items) items.forEach((item, i) => checkValue(item, [...here, String(i)]));
+        else checkValue(value, here);
+      } else if (NULL_OPERATORS.has(key)) {
+        if (!isScalar(value)) throw invalidFilter(here, `${here.join('.')} takes true or false`);
+      } else {
+        checkValue(value, here);
+      }
+    } else {
+      const field: Attribute | undefined = key === 'id' ? { type: 'integer' } : model?.attributes?.[key];
+      const target = field?.type === 'relation' ? field.target : field?.type === 'component' ? field.component : undefined;
+      if (target) {
+        if (isPlainObject(value)) checkFilterShape(strapi, target, value, here);
+        else if (isScalar(value)) checkFilterShape(strapi, target, { id: value }, here);
+        else throw invalidFilter(here, `${here.join('.')} must be an object of fields`);
+      } else if (isPlainObject(value)) {
+        checkFilterShape(strapi, null, value, here, field ?? { type: 'unknown' });
+      } else {
+        (field && NUMERIC_TYPES.has(field.type) ? (v: unknown, p: string[]) => {
+          if (!isScalar(v) || !(typeof v === 'number' || NUMBER.test(String(v)))) throw invalidFilter(p, `${p.join('.')} takes a number`);
+        } : (v: unknown, p: string[]) => {
+          if (!isScalar(v)) throw invalidFilter(p, `${p.join('.')} must be a value or an object of operators`);
+        })(value, here);
+      }
+    }
+  }
+}
+
+/** The content type a route reads: the content manager names it in the path; content-API routes in their scope. */
+export function routeContentType(strapi: Core.Strapi, ctx: any): string | null {
+  if (typeof ctx.params?.model === 'string') return strapi.getModel(ctx.params.model) ? ctx.params.model : null;
+  const scope: string | undefined = ctx.state?.route?.config?.auth?.scope?.[0];
+  const match = scope && /^(api::[\w-]+\.[\w-]+|plugin::[\w-]+\.[\w-]+)\./.exec(scope);
+  return match && strapi.getModel(match[1] as any) ? match[1] : null;
+}
+
+/** Route middleware: a 400 naming the place for any filters the query engine would choke on. */
+export function filterShapeGuard(strapi: Core.Strapi) {
+  return async (ctx: any, next: () => Promise<unknown>) => {
+    if (ctx.query?.filters !== undefined) checkFilterShape(strapi, routeContentType(strapi, ctx), ctx.query.filters);
+    return next();
+  };
+}

@@ -145,6 +145,27 @@ describe.each(TYPES)('$name', (type) => {
     expect(live!.title).toBe(`${type.name} 面板全改`);
   });
 
+  test('an unknown key in data is a 400 naming it, on create and update', async () => {
+    const created = await app.http().post(type.path).set(bearer(researcher.jwt)).send({ data: { ...type.data({ title: `${type.name} 未知字段` }), colour: 'red' } });
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(created.body.error)).toContain('colour');
+    const updated = await app.http().put(`${type.path}/${draftId}`).set(bearer(author.jwt)).send({ data: { colour: 'red' } });
+    expect(updated.status).toBe(400);
+    expect(JSON.stringify(updated.body.error)).toContain('colour');
+  });
+
+  test('a missing document is 404 on every write route; deleting twice is 204 then 404', async () => {
+    const missing = 'nope00000000000000000000';
+    expect((await app.http().put(`${type.path}/${missing}`).set(bearer(researcher.jwt)).send({ data: type.partial })).status).toBe(404);
+    expect((await app.http().delete(`${type.path}/${missing}`).set(bearer(researcher.jwt))).status).toBe(404);
+    expect((await app.http().post(`${type.path}/${missing}/publish`).set(bearer(researcher.jwt))).status).toBe(404);
+    expect((await app.http().post(`${type.path}/${missing}/unpublish`).set(bearer(researcher.jwt))).status).toBe(404);
+    const doomed = await app.http().post(type.path).set(bearer(researcher.jwt)).send({ data: type.data({ title: `${type.name} 待删除` }) });
+    expect((await app.http().delete(`${type.path}/${doomed.body.data.documentId}`).set(bearer(researcher.jwt))).status).toBe(204);
+    expect((await app.http().delete(`${type.path}/${doomed.body.data.documentId}`).set(bearer(researcher.jwt))).status).toBe(404);
+    expect(await app.strapi.db.query(type.uid as any).count({ where: { documentId: doomed.body.data.documentId } })).toBe(0);
+  });
+
   test('the admin panel creates a document through the same rules', async () => {
     const bad = await app.http().post(cm.collection(type.uid)).set(admin.headers).send({ ...type.data({ title: `${type.name} 面板新建错误` }), ...type.broken });
     expect(bad.status).toBe(400);
