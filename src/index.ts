@@ -7,6 +7,8 @@ import { contentRulesMiddleware } from './content-rules';
 import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
+import { selectionGuardMiddleware } from './selection/guard';
+import { ensureSelectionIndexes } from './selection/indexes';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
 import { ensureTrainingIndexes } from './training';
@@ -23,6 +25,8 @@ export default {
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
+    // Selection state changes only inside the domain services' decisions, whoever the client is.
+    strapi.documents.use(selectionGuardMiddleware);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -48,6 +52,7 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);
+  await ensureSelectionIndexes(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
 
