@@ -157,6 +157,8 @@ describe('submissions, reviews and library entries in the admin panel', () => {
     expect(created.status).toBe(403);
     const removed = await app.http().delete(cm.document(SUBMISSION_UID, submissionId)).set(admin.headers);
     expect(removed.status).toBe(403);
+    const bulk = await app.http().post(`${cm.collection(SUBMISSION_UID)}/actions/bulkDelete`).set(admin.headers).send({ documentIds: [submissionId] });
+    expect(bulk.status).toBe(403);
     expect(await app.strapi.db.query(SUBMISSION_UID as any).count()).toBe(1);
   });
 
