@@ -1,6 +1,7 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 import { lessonData } from '../helpers/content';
 import { raceSame, tally } from '../helpers/race';
+import { isUniqueViolation } from '../../src/selection';
 
 // Every selection decision raced: ten identical requests at once, exactly one wins, the rest get 409,
 // and the stored rows are those of one decision. On PostgreSQL the requests run on separate connections.
@@ -132,5 +133,37 @@ describe('each selection decision is made exactly once', () => {
     const res = await app.http().post(`/api/selection-rounds/${roundId}/transition`).set(as('r1')).send({ data: { status: 'finalised' } });
     expect(res.status).toBe(409);
     expect(await app.strapi.db.query(ENTRY_UID as any).count()).toBe(2);
+  });
+
+  test('behind the checks, unique indexes refuse a second live submission, review or library entry', async () => {
+    const isoNow = new Date();
+    for (const [uid, data] of [
+      [SUBMISSION_UID, { resourceType: 'lesson-plan', resourceDocumentId: lesson.L1, resourceTitle: 'x', status: 'submitted', submittedAt: isoNow, liveKey: `${roundId}:${lesson.L1}` }],
+      [REVIEW_UID, { status: 'assigned', assignmentKey: `${sub.L1}:${u.r2.user.id}` }],
+      [ENTRY_UID, { year: YEAR, rank: 3, awardLevel: 'third', score: 1, resourceType: 'lesson-plan', resourceDocumentId: lesson.L1, title: 'x', entryKey: `${libraryId}:${lesson.L1}` }],
+    ] as const) {
+      const error = await app.strapi.db.query(uid as any).create({ data }).then(() => null, (e) => e);
+      expect([uid, isUniqueViolation(error)]).toEqual([uid, true]);
+    }
+    expect(await app.strapi.db.query(SUBMISSION_UID as any).count({ where: { resourceDocumentId: lesson.L1, status: { $ne: 'withdrawn' } } })).toBe(1);
+    expect(await app.strapi.db.query(REVIEW_UID as any).count()).toBe(2);
+    expect(await app.strapi.db.query(ENTRY_UID as any).count()).toBe(2);
+  });
+
+  test('rows stored before the keys existed get them at boot; a duplicate already stored keeps none', async () => {
+    const entries = await app.strapi.db.query(ENTRY_UID as any).findMany({ orderBy: { rank: 'asc' } });
+    await app.strapi.db.query(SUBMISSION_UID as any).updateMany({ where: {}, data: { liveKey: null } });
+    await app.strapi.db.query(REVIEW_UID as any).updateMany({ where: {}, data: { assignmentKey: null } });
+    await app.strapi.db.query(ENTRY_UID as any).updateMany({ where: {}, data: { entryKey: null } });
+    // The defect this replaces: the same resource entered twice.
+    await app.strapi.db.query(ENTRY_UID as any).create({ data: { year: YEAR, rank: 3, awardLevel: 'third', score: 1, resourceType: 'lesson-plan', resourceDocumentId: lesson.L1, title: 'x', library: entries[0].id } as any });
+    await app.restart();
+    const live = await app.strapi.db.query(SUBMISSION_UID as any).findMany({ where: { status: { $ne: 'withdrawn' } }, populate: { round: true }, orderBy: { id: 'asc' } });
+    expect(live.map((s) => s.liveKey)).toEqual(live.map((s) => `${roundId}:${s.resourceDocumentId}`));
+    const keyed = await app.strapi.db.query(ENTRY_UID as any).findMany({ orderBy: { id: 'asc' } });
+    expect(keyed.map((e) => e.entryKey)).toEqual([`${libraryId}:${lesson.L1}`, `${libraryId}:${lesson.L2}`, null]);
+    expect((await app.strapi.db.query(REVIEW_UID as any).findMany({})).every((r) => r.assignmentKey)).toBe(true);
+    const progress = await app.http().get('/api/libraries/progress').set(as('r1'));
+    expect(progress.body.data.find((l) => l.key === 'demonstration-lessons')).toMatchObject({ selected: 2, remaining: 98 });
   });
 });
