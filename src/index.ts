@@ -8,6 +8,8 @@ import { guardEveryRoute } from './multipart';
 import { syncReferenceData } from './reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permissions';
 import { schoolStagesMiddleware } from './school-stages';
+import { selectionGuardMiddleware } from './selection/guard';
+import { ensureSelectionIndexes } from './selection/indexes';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
 import { ensureTrainingIndexes } from './training';
@@ -25,6 +27,8 @@ export default {
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
+    // Selection state changes only inside the domain services' decisions, whoever the client is.
+    strapi.documents.use(selectionGuardMiddleware);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -50,6 +54,7 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);
+  await ensureSelectionIndexes(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
 

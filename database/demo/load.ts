@@ -180,9 +180,14 @@ async function loadDemoSelection(strapi: Core.Strapi) {
 
   const round = await rounds.createRound({
     title: '2025年度心理活动示范课遴选', library: library('demonstration-lessons').documentId, year: 2025, quota: 8, minReviews: 2,
-    submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + hour), reviewDeadline: new Date(now + 2 * hour), rubric: RUBRIC,
+    submissionOpensAt: new Date('2025-03-01T00:00:00Z'), submissionClosesAt: new Date('2025-04-30T00:00:00Z'), reviewDeadline: new Date('2025-06-15T00:00:00Z'), rubric: RUBRIC,
   });
   await rounds.transition(round.documentId, 'open');
+  // Last year's round is replayed now: its window is moved to the present while the demo teachers submit, and put back below.
+  await strapi.db.query('api::selection-round.selection-round').update({
+    where: { documentId: round.documentId },
+    data: { submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + hour) },
+  });
 
   const plans = await strapi.documents('api::lesson-plan.lesson-plan').findMany({
     status: 'published', limit: 12, sort: 'id:asc',
@@ -227,7 +232,8 @@ async function loadDemoSelection(strapi: Core.Strapi) {
 
   const open = await rounds.createRound({
     title: '2026年度校园心理剧遴选', library: library('psychodramas').documentId, year: 2026, quota: 30, minReviews: 2,
-    submissionOpensAt: new Date(now - hour), submissionClosesAt: new Date(now + 60 * 24 * hour), reviewDeadline: new Date(now + 90 * 24 * hour), rubric: RUBRIC,
+    // A 2026 round opens in 2026 (a round's year is its window's); it stays open for 60 days from now.
+    submissionOpensAt: new Date('2026-03-01T00:00:00Z'), submissionClosesAt: new Date(now + 60 * 24 * hour), reviewDeadline: new Date(now + 90 * 24 * hour), rubric: RUBRIC,
   });
   await rounds.transition(open.documentId, 'open');
 }

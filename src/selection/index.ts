@@ -110,3 +110,47 @@ export function awardLevel(rank: number, selected: number): 'first' | 'second' |
   if (rank <= secondUpTo) return 'second';
   return 'third';
 }
+
+/**
+ * The calendar year a date falls in, in China Standard Time (UTC+8, no daylight saving): a round that opens
+ * at 00:00 on 1 January in Beijing is that year's round even though it is still 31 December in UTC.
+ */
+export function beijingYear(date: string | Date): number {
+  return new Date(new Date(date).getTime() + 8 * 3600_000).getUTCFullYear();
+}
+
+/** A round's year is the year its submission window opens. */
+export function validateYearWindow(round: { year?: unknown; submissionOpensAt?: string | Date }) {
+  const year = Number(round.year);
+  if (!Number.isInteger(year)) throw fieldError(['year'], 'year is required, e.g. 2026');
+  const opens = round.submissionOpensAt ? beijingYear(round.submissionOpensAt) : NaN;
+  if (opens !== year) {
+    throw fieldError(['year'], `year ${year} does not match the submission window, which opens in ${Number.isNaN(opens) ? 'no year' : opens}`);
+  }
+}
+
+/** Everything a round's data must satisfy before it is stored, wherever it comes from. */
+export function validateRoundData(round: Record<string, any>) {
+  validateSchedule(round);
+  validateRubric(round.rubric);
+  validateYearWindow(round);
+}
+
+/** Keys behind the unique indexes that make a duplicate impossible even when two requests race. */
+export const keys = {
+  /** One live (not withdrawn) submission per round and resource; null once withdrawn. */
+  submission: (roundDocumentId: string, resourceDocumentId: string) => `${roundDocumentId}:${resourceDocumentId}`,
+  /** One review per submission and reviewer. */
+  review: (submissionDocumentId: string, reviewerUserId: number | string) => `${submissionDocumentId}:${reviewerUserId}`,
+  /** A resource enters a library once. */
+  entry: (libraryDocumentId: string, resourceDocumentId: string) => `${libraryDocumentId}:${resourceDocumentId}`,
+};
+
+/** A unique index refused the write: on PostgreSQL SQLSTATE 23505, on SQLite SQLITE_CONSTRAINT_UNIQUE. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError ?? e.nativeError, depth++) {
+    if (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+    if (typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(e.message)) return true;
+  }
+  return false;
+}

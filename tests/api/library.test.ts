@@ -7,17 +7,21 @@ const lesson: Record<string, string> = {};
 const sub: Record<string, string> = {};
 const rev: Record<string, string> = {};
 let roundId: string;
+let publish: (key: string, who: string, overrides: Record<string, unknown>) => Promise<void>;
 let libraryId: string;
+let psychodramasId: string;
 // Distinctive names: none of them may reach a reviewer while the round is under review.
 const SECRET = ['申报人甲', '申报人乙', '申报人丙', '青溪申报学校', '西山申报学校'];
 
 const as = (who: string) => bearer(u[who].jwt);
 const hour = 3600_000;
 const iso = (offset: number) => new Date(Date.now() + offset).toISOString();
+// A round's year is the (Beijing) year its submission window opens; the test rounds open an hour ago.
+const YEAR = new Date(Date.now() - hour + 8 * hour).getUTCFullYear();
 const roundData = (overrides: Record<string, unknown> = {}) => ({
   title: '2026年度心理活动示范课遴选',
   library: libraryId,
-  year: 2026,
+  year: YEAR,
   quota: 2,
   submissionOpensAt: iso(-hour),
   submissionClosesAt: iso(hour),
@@ -49,7 +53,7 @@ beforeAll(async () => {
   u.r2 = await createUser(app.strapi, { role: 'researcher' });
   u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
   const [emotion, stress] = await themeIds(app.strapi, 'emotion-regulation', 'stress-management');
-  const publish = async (key: string, who: string, overrides: Record<string, unknown>) => {
+  publish = async (key: string, who: string, overrides: Record<string, unknown>) => {
     const doc = await app.strapi.documents('api::lesson-plan.lesson-plan').create({
       data: { ...lessonData(overrides), author: u[who].teacher!.documentId, school: (await app.strapi.documents('api::teacher.teacher').findOne({ documentId: u[who].teacher!.documentId, populate: ['school'] }) as any).school.documentId } as any,
       status: 'published',
@@ -61,6 +65,7 @@ beforeAll(async () => {
   await publish('L3', 'b1', { title: '我的情绪日记', gradeBand: 'junior_secondary', gradeFrom: 7, gradeTo: 8, themes: [emotion, stress] });
   const library = await app.strapi.db.query('api::library.library' as any).findOne({ where: { key: 'demonstration-lessons' } });
   libraryId = library.documentId;
+  psychodramasId = (await app.strapi.db.query('api::library.library' as any).findOne({ where: { key: 'psychodramas' } })).documentId;
 });
 afterAll(async () => {
   await app?.stop();
@@ -81,7 +86,7 @@ describe('a complete selection round', () => {
     const res = await app.http().post('/api/selection-rounds').set(as('r1')).send({ data: roundData() });
     expect(res.status).toBe(201);
     roundId = res.body.data.documentId;
-    expect(res.body.data).toMatchObject({ status: 'draft', quota: 2, minReviews: 2, year: 2026, library: { key: 'demonstration-lessons' } });
+    expect(res.body.data).toMatchObject({ status: 'draft', quota: 2, minReviews: 2, year: YEAR, library: { key: 'demonstration-lessons' } });
     expect(res.body.data.rubric.map((c) => [c.key, Number(c.weight)])).toEqual([['design', 0.6], ['effect', 0.4]]);
   });
 
@@ -208,6 +213,11 @@ describe('a complete selection round', () => {
       expect(Number(res.body.data.weightedScore)).toBe(weighted);
       expect(res.body.data.status).toBe('submitted');
     }
+    // A review is scored once.
+    const again = await score('r1', rev['L1:r1'], { design: 1, effect: 1 });
+    expect(again.status).toBe(409);
+    const stored = await app.strapi.db.query('api::review.review' as any).findOne({ where: { documentId: rev['L1:r1'] } });
+    expect(Number(stored.weightedScore)).toBe(8.6);
   });
 
   test('blind review: nothing a reviewer can call shows a submitter or their school', async () => {
@@ -245,8 +255,16 @@ describe('a complete selection round', () => {
     expect(own.body.data.author.name).toBe('申报人甲');
   });
 
-  test('finalise ranks by weighted mean, needs the minimum reviews, and fills the quota', async () => {
+  test('finalise refuses while a submission lacks its minimum reviews, naming it', async () => {
     const res = await app.http().post(`/api/selection-rounds/${roundId}/finalise`).set(as('r1'));
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toEqual({ minReviews: 2, submissions: [{ documentId: sub.L2, scoredReviews: 1 }] });
+    expect(await roundStatus()).toBe('reviewing');
+    expect(await app.strapi.db.query('api::library-entry.library-entry' as any).count()).toBe(0);
+  });
+
+  test('finalise with allowIncomplete ranks by weighted mean, leaves out the incomplete, and fills the quota', async () => {
+    const res = await app.http().post(`/api/selection-rounds/${roundId}/finalise`).set(as('r1')).send({ allowIncomplete: true });
     expect(res.status).toBe(200);
     expect(res.body.data.status).toBe('finalised');
     // L1: (8.6 + 8) / 2 = 8.3; L3: (7.8 + 9 + 6) / 3 = 7.6; L2 has one review of two needed.
@@ -260,11 +278,11 @@ describe('a complete selection round', () => {
     );
   });
 
-  test('finalising again changes nothing; a finalised round cannot move', async () => {
+  test('finalising again is a 409 and changes nothing; a finalised round cannot move', async () => {
     const before = await app.strapi.db.query('api::library-entry.library-entry' as any).findMany({ orderBy: { rank: 'asc' } });
-    const again = await app.http().post(`/api/selection-rounds/${roundId}/finalise`).set(as('r1'));
-    expect(again.status).toBe(200);
-    expect(again.body.meta.entries.map((e) => e.documentId)).toEqual(before.map((e) => e.documentId));
+    const again = await app.http().post(`/api/selection-rounds/${roundId}/finalise`).set(as('r1')).send({ allowIncomplete: true });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.entries).toEqual(before.map((e) => e.documentId));
     const after = await app.strapi.db.query('api::library-entry.library-entry' as any).findMany({ orderBy: { rank: 'asc' } });
     expect(after).toEqual(before);
     const move = await transition('open');
@@ -276,8 +294,8 @@ describe('a complete selection round', () => {
     const res = await app.http().get('/api/libraries/demonstration-lessons/entries?sort=title:asc').set(as('b1'));
     expect(res.status).toBe(200);
     expect(res.body.data.map((d) => [d.title, d.libraryEntry.rank, d.libraryEntry.year, d.libraryEntry.awardLevel, d.author.name])).toEqual([
-      ['情绪调色盘', 1, 2026, 'first', '申报人甲'],
-      ['我的情绪日记', 2, 2026, 'second', '申报人丙'],
+      ['情绪调色盘', 1, YEAR, 'first', '申报人甲'],
+      ['我的情绪日记', 2, YEAR, 'second', '申报人丙'],
     ]);
     const filtered = await app.http().get('/api/libraries/demonstration-lessons/entries?filters[gradeBand][$eq]=junior_secondary').set(as('b1'));
     expect(filtered.body.data.map((d) => d.title)).toEqual(['我的情绪日记']);
@@ -301,22 +319,36 @@ describe('a complete selection round', () => {
       remaining: 98,
       byGradeBand: { junior_secondary: 1, upper_primary: 1 },
       byTheme: { 'emotion-regulation': 2, 'stress-management': 1 },
-      byYear: { '2026': 2 },
+      byYear: { [String(YEAR)]: 2 },
     });
     expect(res.body.data.find((l) => l.key === 'psychodramas')).toMatchObject({ selected: 0, remaining: 100, byGradeBand: {} });
   });
 
-  test("a later round never fills past the library's remaining room", async () => {
+  test("a later round never fills past the library's remaining room, and never takes a resource twice", async () => {
     await app.strapi.db.query('api::library.library' as any).update({ where: { documentId: libraryId }, data: { target: 3 } });
-    const created = await app.http().post('/api/selection-rounds').set(as('r1')).send({ data: roundData({ year: 2027, quota: 5, minReviews: 1 }) });
+    // Next year's round, with next year's window…
+    const next = YEAR + 1;
+    const created = await app.http().post('/api/selection-rounds').set(as('r1')).send({
+      data: roundData({ year: next, quota: 5, minReviews: 1, submissionOpensAt: `${next}-03-01T00:00:00Z`, submissionClosesAt: `${next}-04-30T00:00:00Z`, reviewDeadline: `${next}-06-15T00:00:00Z` }),
+    });
+    expect(created.status).toBe(201);
     const id = created.body.data.documentId;
     expect((await app.http().post(`/api/selection-rounds/${id}/finalise`).set(as('r1'))).status).toBe(409);
     await transition('open', id);
     expect((await app.http().post(`/api/selection-rounds/${id}/finalise`).set(as('r1'))).status).toBe(409);
     expect(await roundStatus(id)).toBe('open');
-    const ids: string[] = [];
-    for (const [key, who] of [['L1', 'a1'], ['L2', 'a2'], ['L3', 'b1']]) {
+    // …whose window has come: the clock is simulated by moving the window to now.
+    await app.strapi.db.query('api::selection-round.selection-round' as any).update({ where: { documentId: id }, data: { submissionOpensAt: iso(-hour), submissionClosesAt: iso(hour) } });
+    for (const [key, who] of [['L1', 'a1'], ['L3', 'b1']]) {
       const res = await app.http().post('/api/submissions').set(as(who)).send({ data: { round: id, resource: lesson[key] } });
+      expect([key, res.status, res.body.error?.message]).toEqual([key, 409, 'This resource is already in the library']);
+    }
+    await publish('L4', 'a1', { title: '情绪小侦探' });
+    await publish('L5', 'b1', { title: '压力变形记' });
+    const ids: string[] = [];
+    for (const [key, who] of [['L2', 'a2'], ['L4', 'a1'], ['L5', 'b1']]) {
+      const res = await app.http().post('/api/submissions').set(as(who)).send({ data: { round: id, resource: lesson[key] } });
+      expect([key, res.status]).toEqual([key, 201]);
       ids.push(res.body.data.documentId);
     }
     const reviews: string[] = [];
@@ -324,16 +356,21 @@ describe('a complete selection round', () => {
     await transition('reviewing', id);
     for (const [i, r] of reviews.entries()) expect((await score('r2', r, { design: 5 + i, effect: 5 })).status).toBe(200);
     const res = await app.http().post(`/api/selection-rounds/${id}/finalise`).set(as('r1'));
-    expect(res.body.meta.entries.map((e) => [e.title, e.rank])).toEqual([['我的情绪日记', 1]]);
+    expect(res.status).toBe(200);
+    expect(res.body.meta.entries.map((e) => [e.title, e.rank])).toEqual([['压力变形记', 1]]);
     const progress = await app.http().get('/api/libraries/progress').set(as('r1'));
-    expect(progress.body.data.find((l) => l.key === 'demonstration-lessons')).toMatchObject({ target: 3, selected: 3, remaining: 0, byYear: { '2026': 2, '2027': 1 } });
+    expect(progress.body.data.find((l) => l.key === 'demonstration-lessons')).toMatchObject({
+      target: 3, selected: 3, remaining: 0, byYear: { [String(YEAR)]: 2, [String(next)]: 1 },
+    });
+    const entries = await app.http().get('/api/libraries/demonstration-lessons/entries').set(as('r1'));
+    expect(entries.body.meta.pagination.total).toBe(3);
   });
 });
 
 describe('refusals', () => {
   test('a submission outside the window is 409 even while the round is open', async () => {
     const created = await app.http().post('/api/selection-rounds').set(as('r1')).send({
-      data: roundData({ year: 2029, submissionOpensAt: iso(-3 * hour), submissionClosesAt: iso(-2 * hour), reviewDeadline: iso(hour) }),
+      data: roundData({ library: psychodramasId, submissionOpensAt: iso(-3 * hour), submissionClosesAt: iso(-2 * hour), reviewDeadline: iso(hour) }),
     });
     await transition('open', created.body.data.documentId);
     const res = await app.http().post('/api/submissions').set(as('a1')).send({ data: { round: created.body.data.documentId, resource: lesson.L1 } });
@@ -366,6 +403,8 @@ describe('refusals', () => {
     [{ submissionClosesAt: iso(-2 * hour) }, 'submissionClosesAt', 400],
     [{ reviewDeadline: iso(0) }, 'reviewDeadline', 400],
     [{ status: 'open' }, 'status', 400],
+    // A round's year must be the year its submission window opens.
+    [{ year: 2099 }, 'year', 400],
   ])('a round with %j is refused naming %s', async (overrides, field, status) => {
     const res = await app.http().post('/api/selection-rounds').set(as('r1')).send({ data: roundData({ year: 2031, ...overrides }) });
     expect(res.status).toBe(status);

@@ -1,4 +1,4 @@
-import { assertTransition, awardLevel, rankCandidates, validateRubric, weightedScore } from '../../src/selection';
+import { assertTransition, awardLevel, beijingYear, isUniqueViolation, rankCandidates, validateRubric, validateYearWindow, weightedScore } from '../../src/selection';
 
 const rubric = [
   { key: 'design', name: '教学设计', weight: 3, minScore: 0, maxScore: 10 },
@@ -68,4 +68,30 @@ test.each([
 test('30 selected: 6 first, 9 second, 15 third', () => {
   const levels = Array.from({ length: 30 }, (_, i) => awardLevel(i + 1, 30));
   expect([levels.filter((l) => l === 'first').length, levels.filter((l) => l === 'second').length, levels.filter((l) => l === 'third').length]).toEqual([6, 9, 15]);
+});
+
+describe("a round's year is the year its submission window opens", () => {
+  test('in Beijing time: 1 January 00:00 in Beijing is still 31 December in UTC', () => {
+    expect(beijingYear('2026-12-31T16:00:00Z')).toBe(2027);
+    expect(beijingYear('2026-12-31T15:59:59Z')).toBe(2026);
+  });
+  test('a matching year passes; another year is a 400 naming year', () => {
+    expect(() => validateYearWindow({ year: 2026, submissionOpensAt: '2026-03-01T00:00:00Z' })).not.toThrow();
+    expect(() => validateYearWindow({ year: 2027, submissionOpensAt: '2026-03-01T00:00:00Z' })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', details: { errors: [expect.objectContaining({ path: ['year'] })] } })
+    );
+  });
+});
+
+describe('unique violations are recognised on both databases', () => {
+  test.each([
+    [{ code: '23505' }, true],
+    [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, true],
+    [{ message: 'insert into "reviews" … - UNIQUE constraint failed: reviews.assignment_key' }, true],
+    [{ message: 'wrapped', cause: { code: '23505' } }, true],
+    [{ code: '23503' }, false],
+    [new Error('something else'), false],
+  ])('%j → %s', (error, expected) => {
+    expect(isUniqueViolation(error)).toBe(expected);
+  });
 });

@@ -41,7 +41,10 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
     return { library: { key: library.key, nameZh: library.nameZh, nameEn: library.nameEn }, data, pagination };
   },
 
-  /** Per library: target, selected, remaining, and counts by grade band, theme and year — aggregated in SQL. */
+  /**
+   * Per library: target, selected, remaining, and counts by grade band, theme and year — aggregated in SQL.
+   * Counts distinct resources: a resource is in a library once, however many entries name it.
+   */
   async progress() {
     const knex = strapi.db.connection;
     const entries = strapi.db.metadata.get(ENTRY_UID as any).tableName;
@@ -53,11 +56,15 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
       knex({ e: entries })
         .join({ l: byLibrary.name }, `l.${byLibrary.own}`, 'e.id')
         .select({ library: `l.${byLibrary.other}`, value: column })
-        .count({ n: '*' })
+        .countDistinct({ n: 'e.resource_document_id' })
         .groupBy(`l.${byLibrary.other}`, column);
 
     const [totals, bands, years, themeCounts] = await Promise.all([
-      knex({ l: byLibrary.name }).select({ library: `l.${byLibrary.other}` }).count({ n: '*' }).groupBy(`l.${byLibrary.other}`),
+      knex({ e: entries })
+        .join({ l: byLibrary.name }, `l.${byLibrary.own}`, 'e.id')
+        .select({ library: `l.${byLibrary.other}` })
+        .countDistinct({ n: 'e.resource_document_id' })
+        .groupBy(`l.${byLibrary.other}`),
       grouped('e.grade_band'),
       grouped('e.year'),
       knex({ e: entries })
@@ -65,7 +72,7 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
         .join({ et: byTheme.name }, `et.${byTheme.own}`, 'e.id')
         .join({ t: themes }, 't.id', `et.${byTheme.other}`)
         .select({ library: `l.${byLibrary.other}`, value: 't.slug' })
-        .count({ n: '*' })
+        .countDistinct({ n: 'e.resource_document_id' })
         .groupBy(`l.${byLibrary.other}`, 't.slug'),
     ]);
 

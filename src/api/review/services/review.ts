@@ -3,10 +3,13 @@ import { errors } from '@strapi/utils';
 import { fieldError } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { DETAIL_POPULATE } from '../../../content-api/populate';
-import { ConflictError, weightedScore } from '../../../selection';
+import { ConflictError, keys, weightedScore } from '../../../selection';
+import { decide } from '../../../selection/decide';
+import { lockRows } from '../../../sql-dialect';
 
 const REVIEW_UID = 'api::review.review';
 const SUBMISSION_UID = 'api::submission.submission';
+const ROUND_UID = 'api::selection-round.selection-round';
 const USER_UID = 'plugin::users-permissions.user';
 type Data = Record<string, any>;
 
@@ -21,38 +24,50 @@ const REVIEW_POPULATE = {
 };
 
 export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** A researcher assigns a reviewer (by username); 回避: never the submitter, never someone from the submitter's school. */
+  /**
+   * A researcher assigns a reviewer (by username); 回避: never the submitter, never someone from the submitter's
+   * school. Decided under the round's and the submission's locks; the assignment key makes a second one impossible.
+   */
   async assign(input: Data) {
     if (!input.submission) throw fieldError('submission', 'submission is required');
     if (!input.reviewer || typeof input.reviewer !== 'string') throw fieldError('reviewer', 'reviewer (a username) is required');
-    const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+    const located = await strapi.db.query(SUBMISSION_UID as any).findOne({
       where: { documentId: String(input.submission) },
-      populate: { round: { select: ['status'] }, submitter: { populate: { user: { select: ['id'] } } }, school: { select: ['id'] } },
+      populate: { round: { select: ['documentId'] } },
     });
-    if (!submission) throw new errors.NotFoundError('Submission not found');
-    if (!['open', 'reviewing'].includes(submission.round.status)) throw new ConflictError(`The round is ${submission.round.status}; reviewers can no longer be assigned`);
-    if (submission.status !== 'submitted') throw new ConflictError(`The submission is ${submission.status}`);
+    if (!located) throw new errors.NotFoundError('Submission not found');
+    return decide(strapi, 'review.assign', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', located.round ? [located.round.documentId] : []);
+      await lockRows(strapi, trx, SUBMISSION_UID, 'document_id', [located.documentId]);
+      const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+        where: { id: located.id },
+        populate: { round: { select: ['status'] }, submitter: { populate: { user: { select: ['id'] } } }, school: { select: ['id'] } },
+      });
+      if (!submission) throw new errors.NotFoundError('Submission not found');
+      if (!['open', 'reviewing'].includes(submission.round?.status)) throw new ConflictError(`The round is ${submission.round?.status}; reviewers can no longer be assigned`);
+      if (submission.status !== 'submitted') throw new ConflictError(`The submission is ${submission.status}`);
 
-    const reviewer = await strapi.db.query(USER_UID).findOne({ where: { username: input.reviewer }, populate: { role: { select: ['type'] } } });
-    if (!reviewer || !['researcher', 'teacher'].includes(reviewer.role?.type)) {
-      throw fieldError('reviewer', `reviewer "${input.reviewer}" is not a researcher or teacher account`);
-    }
-    if (submission.submitter?.user?.id === reviewer.id) throw new ConflictError('回避: a reviewer cannot review their own submission');
-    const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
-      where: { user: { id: reviewer.id } },
-      populate: { school: { select: ['id'] } },
-    });
-    if (submission.school && reviewerTeacher?.school?.id === submission.school.id) {
-      throw new ConflictError("回避: a reviewer cannot review a submission from their own school");
-    }
-    const duplicate = await strapi.db.query(REVIEW_UID as any).findOne({ where: { submission: { id: submission.id }, reviewer: { id: reviewer.id } } });
-    if (duplicate) throw new ConflictError('This reviewer is already assigned to this submission', { review: duplicate.documentId });
+      const reviewer = await strapi.db.query(USER_UID).findOne({ where: { username: input.reviewer }, populate: { role: { select: ['type'] } } });
+      if (!reviewer || !['researcher', 'teacher'].includes(reviewer.role?.type)) {
+        throw fieldError('reviewer', `reviewer "${input.reviewer}" is not a researcher or teacher account`);
+      }
+      if (submission.submitter?.user?.id === reviewer.id) throw new ConflictError('回避: a reviewer cannot review their own submission');
+      const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
+        where: { user: { id: reviewer.id } },
+        populate: { school: { select: ['id'] } },
+      });
+      if (submission.school && reviewerTeacher?.school?.id === submission.school.id) {
+        throw new ConflictError("回避: a reviewer cannot review a submission from their own school");
+      }
+      const duplicate = await strapi.db.query(REVIEW_UID as any).findOne({ where: { submission: { id: submission.id }, reviewer: { id: reviewer.id } } });
+      if (duplicate) throw new ConflictError('This reviewer is already assigned to this submission', { review: duplicate.documentId });
 
-    return strapi.documents(REVIEW_UID as any).create({
-      data: { submission: submission.documentId, reviewer: reviewer.documentId, status: 'assigned' },
-      fields: REVIEW_FIELDS as any,
-      populate: REVIEW_POPULATE as any,
-    });
+      return strapi.documents(REVIEW_UID as any).create({
+        data: { submission: submission.documentId, reviewer: reviewer.documentId, status: 'assigned', assignmentKey: keys.review(submission.documentId, reviewer.id) },
+        fields: REVIEW_FIELDS as any,
+        populate: REVIEW_POPULATE as any,
+      });
+    }, 'This reviewer is already assigned to this submission');
   },
 
   async listMine(userId: number, query: Data) {
@@ -83,25 +98,40 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     return { ...review, resource };
   },
 
-  /** The reviewer scores every criterion within its range while the round is reviewing. */
+  /**
+   * The reviewer scores every criterion within its range while the round is reviewing — once: assigned →
+   * submitted. Locks the round (so finalising waits for the score, or the score sees the round finalised),
+   * then the review.
+   */
   async score(userId: number, documentId: string, input: Data) {
-    const review = await strapi.db.query(REVIEW_UID as any).findOne({
+    const located = await strapi.db.query(REVIEW_UID as any).findOne({
       where: { documentId, reviewer: { id: userId } },
-      populate: { submission: { populate: { round: { populate: { rubric: true } } } } },
+      populate: { submission: { populate: { round: { select: ['documentId'] } } } },
     });
-    if (!review) return null;
-    const round = review.submission.round;
-    if (round.status !== 'reviewing') throw new ConflictError(`The round is ${round.status}; scores are accepted only while it is reviewing`);
+    if (!located) return null;
     if (typeof input.comment !== 'string' || !input.comment.trim() || input.comment.length > 4000) {
       throw fieldError('comment', 'comment is required: text of at most 4000 characters');
     }
     const unknown = Object.keys(input).find((key) => !['scores', 'comment'].includes(key));
     if (unknown) throw fieldError(unknown, `${unknown} cannot be set by a reviewer; send scores and comment`);
-    const rubric = round.rubric.map((c: Data) => ({ ...c, weight: Number(c.weight) }));
-    const total = weightedScore(rubric, input.scores);
-    await strapi.db.query(REVIEW_UID as any).update({
-      where: { id: review.id },
-      data: { scores: input.scores, comment: input.comment.trim(), weightedScore: total, status: 'submitted', submittedAt: new Date() },
+    await decide(strapi, 'review.score', async (trx) => {
+      const roundDocumentId = located.submission?.round?.documentId;
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', roundDocumentId ? [roundDocumentId] : []);
+      await lockRows(strapi, trx, REVIEW_UID, 'document_id', [documentId]);
+      const review = await strapi.db.query(REVIEW_UID as any).findOne({
+        where: { id: located.id },
+        populate: { submission: { populate: { round: { populate: { rubric: true } } } } },
+      });
+      const round = review.submission.round;
+      if (round.status !== 'reviewing') throw new ConflictError(`The round is ${round.status}; scores are accepted only while it is reviewing`);
+      if (review.status !== 'assigned') throw new ConflictError('This review is already scored; a review is scored once', { submittedAt: review.submittedAt });
+      const rubric = round.rubric.map((c: Data) => ({ ...c, weight: Number(c.weight) }));
+      const total = weightedScore(rubric, input.scores);
+      const changed = await strapi.db.query(REVIEW_UID as any).updateMany({
+        where: { id: review.id, status: 'assigned' },
+        data: { scores: input.scores, comment: input.comment.trim(), weightedScore: total, status: 'submitted', submittedAt: new Date() },
+      });
+      if (changed.count !== 1) throw new ConflictError('This review is already scored; a review is scored once');
     });
     return this.getMine(userId, documentId);
   },

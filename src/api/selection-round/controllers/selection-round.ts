@@ -7,6 +7,11 @@ export default factories.createCoreController(ROUND_UID as any, ({ strapi }: { s
   const service = () => strapi.service(ROUND_UID as any) as any;
   const populate = { library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] }, rubric: true };
   // Teachers see rounds once they are open; drafts are the researchers' work in progress.
+  // Finalising with submissions short of their reviews is an explicit choice: { allowIncomplete: true }.
+  const allowIncomplete = (ctx) => {
+    const body = (ctx.request.body as any) ?? {};
+    return body.allowIncomplete === true || body.data?.allowIncomplete === true;
+  };
   const visible = async (ctx) => (isResearcher(await callerProfile(strapi, ctx)) ? {} : { status: { $ne: 'draft' } });
 
   return {
@@ -41,15 +46,15 @@ export default factories.createCoreController(ROUND_UID as any, ({ strapi }: { s
 
     /** POST /selection-rounds/:id/transition { data: { status } } — one step forward, else 409. */
     async transition(ctx) {
-      const result = await service().transition(ctx.params.id, (ctx.request.body as any)?.data?.status);
+      const result = await service().transition(ctx.params.id, (ctx.request.body as any)?.data?.status, { allowIncomplete: allowIncomplete(ctx) });
       if (!result) return ctx.notFound('Selection round not found');
       const round = 'round' in result ? result.round : result;
       return this.transformResponse(await this.sanitizeOutput(round, ctx), 'entries' in result ? { entries: result.entries } : {});
     },
 
-    /** POST /selection-rounds/:id/finalise — ranks and selects; repeating it returns the same result. */
+    /** POST /selection-rounds/:id/finalise { allowIncomplete? } — ranks and selects, once; repeating it is a 409. */
     async finalise(ctx) {
-      const result = await service().finalise(ctx.params.id);
+      const result = await service().finalise(ctx.params.id, { allowIncomplete: allowIncomplete(ctx) });
       if (!result) return ctx.notFound('Selection round not found');
       return this.transformResponse(await this.sanitizeOutput(result.round, ctx), { entries: result.entries });
     },

@@ -6,11 +6,13 @@ import {
   assertTransition,
   awardLevel,
   rankCandidates,
-  validateRubric,
-  validateSchedule,
+  keys,
+  validateRoundData,
   type Criterion,
   type RoundStatus,
 } from '../../../selection';
+import { decide } from '../../../selection/decide';
+import { lockName, lockRows } from '../../../sql-dialect';
 
 const ROUND_UID = 'api::selection-round.selection-round';
 const SUBMISSION_UID = 'api::submission.submission';
@@ -34,116 +36,144 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
     if (!data.library) {
       throw new errors.ValidationError('library is required', { errors: [{ path: ['library'], message: 'library is required', name: 'ValidationError' }] });
     }
-    validateSchedule(data);
-    validateRubric(data.rubric);
+    validateRoundData(data);
     const library = await strapi.documents('api::library.library' as any).findOne({ documentId: String(data.library) });
     if (!library) throw new errors.ValidationError('library not found', { errors: [{ path: ['library'], message: 'library not found', name: 'ValidationError' }] });
-    const clash = await strapi.db.query(ROUND_UID as any).findOne({ where: { library: { id: library.id }, year: data.year } });
-    if (clash) throw new ConflictError(`${library.nameZh} already has a ${data.year} round`, { round: clash.documentId });
-    const { finalisedAt: _ignored, ...rest } = data;
-    return strapi.documents(ROUND_UID as any).create({ data: { ...rest, status: 'draft' }, populate: ROUND_POPULATE as any });
+    return decide(strapi, 'selection-round.create', async (trx) => {
+      // Two rounds for one library and year would both fill it; the name lock makes the check and the insert one step.
+      await lockName(strapi, trx, `selection-round:${library.documentId}:${data.year}`);
+      const clash = await strapi.db.query(ROUND_UID as any).findOne({ where: { library: { id: library.id }, year: data.year } });
+      if (clash) throw new ConflictError(`${library.nameZh} already has a ${data.year} round`, { round: clash.documentId });
+      const { finalisedAt: _ignored, ...rest } = data;
+      return strapi.documents(ROUND_UID as any).create({ data: { ...rest, status: 'draft' }, populate: ROUND_POPULATE as any });
+    });
   },
 
   /** Only a draft round can be edited; status moves only through transitions. */
   async updateRound(documentId: string, data: Data) {
-    const round = await this.get(documentId);
-    if (!round) return null;
     if (data.status !== undefined || data.finalisedAt !== undefined) {
       throw new errors.ValidationError('status changes only through POST /selection-rounds/:id/transition', {
         errors: [{ path: ['status'], message: 'status is set by transitions', name: 'ValidationError' }],
       });
     }
-    if (round.status !== 'draft') throw new ConflictError(`The round is ${round.status}; only a draft round can be edited`, { status: round.status });
-    const merged = { ...round, ...data };
-    validateSchedule(merged);
-    validateRubric(merged.rubric);
-    return strapi.documents(ROUND_UID as any).update({ documentId, data, populate: ROUND_POPULATE as any });
-  },
-
-  /** One step forward only; the status is changed with a conditional update so two callers cannot both move it. */
-  async transition(documentId: string, to: string) {
-    const round = await this.get(documentId);
-    if (!round) return null;
-    assertTransition(round.status as RoundStatus, to);
-    if (to === 'finalised') return this.finalise(documentId);
-    const changed = await strapi.db
-      .query(ROUND_UID as any)
-      .updateMany({ where: { documentId, status: round.status }, data: { status: to } });
-    if (changed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
-    return this.get(documentId);
+    return decide(strapi, 'selection-round.update', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', [documentId]);
+      const round = await this.get(documentId);
+      if (!round) return null;
+      if (round.status !== 'draft') throw new ConflictError(`The round is ${round.status}; only a draft round can be edited`, { status: round.status });
+      validateRoundData({ ...round, ...data });
+      return strapi.documents(ROUND_UID as any).update({ documentId, data, populate: ROUND_POPULATE as any });
+    });
   },
 
   /**
-   * Ranks the submissions that have the minimum number of reviews by mean weighted score and selects up to the
-   * quota, never past the library's remaining room. One transaction; finalising again returns the same result.
+   * One step forward only. The round's row is locked before its status is read, so of two identical
+   * transitions the second waits, then sees the new status and gets a 409.
    */
-  async finalise(documentId: string) {
-    return strapi.db.transaction(async () => {
+  async transition(documentId: string, to: string, options: { allowIncomplete?: boolean } = {}) {
+    return decide(strapi, 'selection-round.transition', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', [documentId]);
       const round = await this.get(documentId);
       if (!round) return null;
-      if (round.status === 'finalised') return { round, entries: await this.entriesOf(round.id) };
-      if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`);
-
-      const claimed = await strapi.db
-        .query(ROUND_UID as any)
-        .updateMany({ where: { documentId, status: 'reviewing' }, data: { status: 'finalised', finalisedAt: new Date() } });
-      if (claimed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
-
-      const submissions: Data[] = await strapi.db.query(SUBMISSION_UID as any).findMany({
-        where: { round: { id: round.id }, status: 'submitted' },
-      });
-      const reviews: Data[] = await strapi.db.query(REVIEW_UID as any).findMany({
-        where: { submission: { round: { id: round.id } }, status: 'submitted' },
-        populate: { submission: { select: ['id'] } },
-      });
-      const scoresBySubmission = new Map<number, number[]>();
-      for (const review of reviews) {
-        const list = scoresBySubmission.get(review.submission.id) ?? [];
-        list.push(Number(review.weightedScore));
-        scoresBySubmission.set(review.submission.id, list);
-      }
-      const candidates = submissions.map((submission): Data & { documentId: string; submittedAt: string; score: number; reviews: number } => {
-        const scores = scoresBySubmission.get(submission.id) ?? [];
-        const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
-        return { ...submission, documentId: submission.documentId, submittedAt: submission.submittedAt, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
-      });
-      const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews));
-
-      const library = round.library;
-      const taken = await strapi.db.query(ENTRY_UID as any).count({ where: { library: { id: library.id } } });
-      const room = Math.max(0, library.target - taken);
-      const selected = eligible.slice(0, Math.min(round.quota, room));
-      const selectedIds = new Set(selected.map((s) => s.id));
-
-      for (const [index, submission] of selected.entries()) {
-        const rank = index + 1;
-        const resource = await this.resourceSnapshot(submission.resourceType, submission.resourceDocumentId);
-        await strapi.documents(ENTRY_UID as any).create({
-          data: {
-            library: library.documentId,
-            round: round.documentId,
-            submission: submission.documentId,
-            year: round.year,
-            rank,
-            awardLevel: awardLevel(rank, selected.length),
-            score: submission.score,
-            resourceType: submission.resourceType,
-            resourceDocumentId: submission.resourceDocumentId,
-            title: resource?.title ?? submission.resourceTitle,
-            gradeBand: resource?.gradeBand ?? null,
-            themes: (resource?.themes ?? []).map((theme: Data) => theme.documentId),
-          },
-        });
-        await strapi.db.query(SUBMISSION_UID as any).update({ where: { id: submission.id }, data: { status: 'selected', rank, score: submission.score } });
-      }
-      for (const candidate of candidates.filter((c) => !selectedIds.has(c.id))) {
-        await strapi.db.query(SUBMISSION_UID as any).update({
-          where: { id: candidate.id },
-          data: { status: 'not_selected', score: candidate.reviews ? candidate.score : null },
-        });
-      }
-      return { round: await this.get(documentId), entries: await this.entriesOf(round.id) };
+      assertTransition(round.status as RoundStatus, to);
+      if (to === 'finalised') return this.finaliseLocked(round, options);
+      const changed = await strapi.db.query(ROUND_UID as any).updateMany({ where: { documentId, status: round.status }, data: { status: to } });
+      if (changed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
+      return this.get(documentId);
     });
+  },
+
+  /**
+   * Ranks the live submissions by mean weighted score and selects up to the quota, never past the library's
+   * remaining room. Refused while a live submission has fewer scored reviews than the round's minimum, unless
+   * the researcher finalises explicitly with allowIncomplete. Decided once: a second finalise is a 409.
+   */
+  async finalise(documentId: string, options: { allowIncomplete?: boolean } = {}) {
+    return decide(strapi, 'selection-round.finalise', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', [documentId]);
+      const round = await this.get(documentId);
+      if (!round) return null;
+      return this.finaliseLocked(round, options);
+    }, 'The round was finalised by another request');
+  },
+
+  /** The decision itself; the caller holds the round's lock inside its transaction. */
+  async finaliseLocked(round: Data, { allowIncomplete = false }: { allowIncomplete?: boolean } = {}) {
+    if (round.status === 'finalised') {
+      throw new ConflictError('The round is already finalised', { finalisedAt: round.finalisedAt, entries: (await this.entriesOf(round.id)).map((e: Data) => e.documentId) });
+    }
+    if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`);
+
+    const submissions: Data[] = await strapi.db.query(SUBMISSION_UID as any).findMany({
+      where: { round: { id: round.id }, status: 'submitted' },
+      orderBy: { id: 'asc' },
+    });
+    const reviews: Data[] = await strapi.db.query(REVIEW_UID as any).findMany({
+      where: { submission: { round: { id: round.id } }, status: 'submitted' },
+      populate: { submission: { select: ['id'] } },
+    });
+    const scoresBySubmission = new Map<number, number[]>();
+    for (const review of reviews) {
+      const list = scoresBySubmission.get(review.submission.id) ?? [];
+      list.push(Number(review.weightedScore));
+      scoresBySubmission.set(review.submission.id, list);
+    }
+    const candidates = submissions.map((submission): Data & { documentId: string; submittedAt: string; score: number; reviews: number } => {
+      const scores = scoresBySubmission.get(submission.id) ?? [];
+      const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+      return { ...submission, documentId: submission.documentId, submittedAt: submission.submittedAt, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
+    });
+    const incomplete = candidates.filter((c) => c.reviews < round.minReviews);
+    if (incomplete.length > 0 && !allowIncomplete) {
+      throw new ConflictError(
+        `${incomplete.length} submission(s) have fewer than ${round.minReviews} scored reviews; score them, or finalise with allowIncomplete: true to leave them out`,
+        { minReviews: round.minReviews, submissions: incomplete.map((c) => ({ documentId: c.documentId, scoredReviews: c.reviews })) }
+      );
+    }
+
+    const library = round.library;
+    // A resource already in the library (selected by an earlier round) is never selected twice.
+    const existing: Data[] = await strapi.db.query(ENTRY_UID as any).findMany({ where: { library: { id: library.id } }, select: ['resourceDocumentId'] });
+    const inLibrary = new Set(existing.map((e) => e.resourceDocumentId));
+    const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews && !inLibrary.has(c.resourceDocumentId)));
+    const room = Math.max(0, library.target - inLibrary.size);
+    const selected = eligible.slice(0, Math.min(round.quota, room));
+    const selectedIds = new Set(selected.map((s) => s.id));
+
+    const claimed = await strapi.db
+      .query(ROUND_UID as any)
+      .updateMany({ where: { id: round.id, status: 'reviewing' }, data: { status: 'finalised', finalisedAt: new Date() } });
+    if (claimed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
+
+    for (const [index, submission] of selected.entries()) {
+      const rank = index + 1;
+      const resource = await this.resourceSnapshot(submission.resourceType, submission.resourceDocumentId);
+      await strapi.documents(ENTRY_UID as any).create({
+        data: {
+          library: library.documentId,
+          round: round.documentId,
+          submission: submission.documentId,
+          year: round.year,
+          rank,
+          awardLevel: awardLevel(rank, selected.length),
+          score: submission.score,
+          resourceType: submission.resourceType,
+          resourceDocumentId: submission.resourceDocumentId,
+          title: resource?.title ?? submission.resourceTitle,
+          gradeBand: resource?.gradeBand ?? null,
+          themes: (resource?.themes ?? []).map((theme: Data) => theme.documentId),
+          entryKey: keys.entry(library.documentId, submission.resourceDocumentId),
+        },
+      });
+      await strapi.db.query(SUBMISSION_UID as any).update({ where: { id: submission.id }, data: { status: 'selected', rank, score: submission.score } });
+    }
+    for (const candidate of candidates.filter((c) => !selectedIds.has(c.id))) {
+      await strapi.db.query(SUBMISSION_UID as any).update({
+        where: { id: candidate.id },
+        data: { status: 'not_selected', score: candidate.reviews ? candidate.score : null },
+      });
+    }
+    return { round: await this.get(round.documentId), entries: await this.entriesOf(round.id) };
   },
 
   async resourceSnapshot(type: ContentType, documentId: string) {

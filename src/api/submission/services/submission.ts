@@ -3,9 +3,13 @@ import { errors } from '@strapi/utils';
 import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { isResearcher, type CallerProfile } from '../../../content-access';
+import { lockRows } from '../../../sql-dialect';
+import { keys } from '../../../selection';
+import { decide } from '../../../selection/decide';
 
 const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';
+const ENTRY_UID = 'api::library-entry.library-entry';
 type Data = Record<string, any>;
 
 
@@ -14,68 +18,85 @@ export const SUBMISSION_FIELDS = ['resourceType', 'resourceDocumentId', 'resourc
 const SUBMISSION_POPULATE = { round: { fields: ['title', 'year', 'status'] } };
 
 export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** A teacher submits one of their own published resources of the library's kind while the round is open. */
+  /**
+   * A teacher submits one of their own published resources of the library's kind while the round is open.
+   * Decided under the round's lock, so a transition or a second identical submit waits and then sees this one.
+   */
   async submit(profile: CallerProfile, input: Data) {
     const teacher = profile.teacher!;
     if (!input.round) throw fieldError('round', 'round is required');
     if (!input.resource) throw fieldError('resource', 'resource (the documentId of your lesson plan, script or case) is required');
-    const round = (await strapi.documents(ROUND_UID as any).findOne({
-      documentId: String(input.round),
-      populate: { library: { fields: ['resourceType', 'nameZh'] } } as any,
-    })) as Data | null;
-    if (!round || round.status === 'draft') throw new errors.NotFoundError('Selection round not found');
-    if (round.status !== 'open') throw new ConflictError(`The round is ${round.status}; submissions are closed`);
-    const now = Date.now();
-    if (now < new Date(round.submissionOpensAt).getTime() || now > new Date(round.submissionClosesAt).getTime()) {
-      throw new ConflictError('The submission window is not open now', { opensAt: round.submissionOpensAt, closesAt: round.submissionClosesAt });
-    }
+    return decide(strapi, 'submission.submit', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', [String(input.round)]);
+      const round = (await strapi.documents(ROUND_UID as any).findOne({
+        documentId: String(input.round),
+        populate: { library: { fields: ['resourceType', 'nameZh'] } } as any,
+      })) as Data | null;
+      if (!round || round.status === 'draft') throw new errors.NotFoundError('Selection round not found');
+      if (round.status !== 'open') throw new ConflictError(`The round is ${round.status}; submissions are closed`);
+      const now = Date.now();
+      if (now < new Date(round.submissionOpensAt).getTime() || now > new Date(round.submissionClosesAt).getTime()) {
+        throw new ConflictError('The submission window is not open now', { opensAt: round.submissionOpensAt, closesAt: round.submissionClosesAt });
+      }
 
-    const type = round.library.resourceType as ContentType;
-    const resource = (await strapi.documents(CONTENT_UIDS[type] as any).findOne({
-      documentId: String(input.resource),
-      status: 'published',
-      fields: ['title'] as any,
-      populate: { author: { fields: ['documentId'] } } as any,
-    })) as Data | null;
-    if (!resource) throw fieldError('resource', `resource must be a published ${type} (${round.library.nameZh} takes only those)`);
-    if (resource.author?.documentId !== teacher.documentId) {
-      throw forbidden('You can only submit your own resources');
-    }
-    const duplicate = await strapi.db.query(SUBMISSION_UID as any).findOne({
-      where: { round: { id: round.id }, resourceDocumentId: resource.documentId, status: { $ne: 'withdrawn' } },
-    });
-    if (duplicate) throw new ConflictError('This resource is already submitted to this round', { submission: duplicate.documentId });
+      const type = round.library.resourceType as ContentType;
+      const resource = (await strapi.documents(CONTENT_UIDS[type] as any).findOne({
+        documentId: String(input.resource),
+        status: 'published',
+        fields: ['title'] as any,
+        populate: { author: { fields: ['documentId'] } } as any,
+      })) as Data | null;
+      if (!resource) throw fieldError('resource', `resource must be a published ${type} (${round.library.nameZh} takes only those)`);
+      if (resource.author?.documentId !== teacher.documentId) {
+        throw forbidden('You can only submit your own resources');
+      }
+      // A resource selected once stays in the library; submitting it again would count it twice.
+      const entry = await strapi.db.query(ENTRY_UID as any).findOne({ where: { resourceDocumentId: resource.documentId }, select: ['documentId', 'year'] });
+      if (entry) throw new ConflictError('This resource is already in the library', { entry: entry.documentId, year: entry.year });
+      const duplicate = await strapi.db.query(SUBMISSION_UID as any).findOne({
+        where: { round: { id: round.id }, resourceDocumentId: resource.documentId, status: { $ne: 'withdrawn' } },
+      });
+      if (duplicate) throw new ConflictError('This resource is already submitted to this round', { submission: duplicate.documentId });
 
-    return strapi.documents(SUBMISSION_UID as any).create({
-      data: {
-        round: round.documentId,
-        resourceType: type,
-        resourceDocumentId: resource.documentId,
-        resourceTitle: resource.title,
-        submitter: teacher.documentId,
-        school: teacher.schoolDocumentId,
-        status: 'submitted',
-        submittedAt: new Date(),
-      },
-      fields: SUBMISSION_FIELDS as any,
-      populate: SUBMISSION_POPULATE as any,
-    });
+      return strapi.documents(SUBMISSION_UID as any).create({
+        data: {
+          round: round.documentId,
+          resourceType: type,
+          resourceDocumentId: resource.documentId,
+          resourceTitle: resource.title,
+          submitter: teacher.documentId,
+          school: teacher.schoolDocumentId,
+          status: 'submitted',
+          submittedAt: new Date(),
+          liveKey: keys.submission(round.documentId, resource.documentId),
+        },
+        fields: SUBMISSION_FIELDS as any,
+        populate: SUBMISSION_POPULATE as any,
+      });
+    }, 'This resource is already submitted to this round');
   },
 
-  /** Withdrawn by its submitter, only before review starts. */
+  /** Withdrawn by its submitter, only before review starts; locks the round, then the submission. */
   async withdraw(profile: CallerProfile, documentId: string) {
-    const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
-      where: { documentId },
-      populate: { round: { select: ['status'] }, submitter: { select: ['documentId'] } },
-    });
-    if (!submission || submission.submitter?.documentId !== profile.teacher?.documentId) throw new errors.NotFoundError('Submission not found');
-    if (submission.round.status !== 'open') throw new ConflictError('Review has started; the submission can no longer be withdrawn');
-    if (submission.status !== 'submitted') throw new ConflictError(`The submission is already ${submission.status}`);
-    return strapi.documents(SUBMISSION_UID as any).update({
-      documentId,
-      data: { status: 'withdrawn', withdrawnAt: new Date() } as any,
-      fields: SUBMISSION_FIELDS as any,
-      populate: SUBMISSION_POPULATE as any,
+    const located = await strapi.db.query(SUBMISSION_UID as any).findOne({ where: { documentId }, populate: { round: { select: ['documentId'] } } });
+    if (!located) throw new errors.NotFoundError('Submission not found');
+    return decide(strapi, 'submission.withdraw', async (trx) => {
+      await lockRows(strapi, trx, ROUND_UID, 'document_id', located.round ? [located.round.documentId] : []);
+      await lockRows(strapi, trx, SUBMISSION_UID, 'document_id', [documentId]);
+      const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+        where: { documentId },
+        populate: { round: { select: ['status'] }, submitter: { select: ['documentId'] } },
+      });
+      if (!submission || submission.submitter?.documentId !== profile.teacher?.documentId) throw new errors.NotFoundError('Submission not found');
+      if (submission.status !== 'submitted') throw new ConflictError(`The submission is already ${submission.status}`);
+      if (submission.round?.status !== 'open') throw new ConflictError('Review has started; the submission can no longer be withdrawn');
+      return strapi.documents(SUBMISSION_UID as any).update({
+        documentId,
+        // The live key goes, so the resource can be submitted again.
+        data: { status: 'withdrawn', withdrawnAt: new Date(), liveKey: null } as any,
+        fields: SUBMISSION_FIELDS as any,
+        populate: SUBMISSION_POPULATE as any,
+      });
     });
   },
 
