@@ -53,6 +53,9 @@ export async function ensureReferenceKeys(strapi: Core.Strapi) {
     try {
       await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ?? ON ?? (??)`, [index, meta.tableName, column]);
     } catch (error) {
+      const { code } = error as { code?: string };
+      // Only stored duplicates are tolerated (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE); anything else stops the boot.
+      if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
       strapi.log.warn(`${meta.tableName}.${column} holds duplicates; remove them so ${index} can be built: ${(error as Error).message}`);
     }
   }
