@@ -10,6 +10,7 @@ const HEADER_ALIASES: Record<string, string[]> = {
   hours: ['学时', '培训学时', '获得学时', 'hours'],
   category: ['类别', '培训类别', '类型', 'category'],
   courseCode: ['课程代码', '课程编号', 'course', 'coursecode', 'course code'],
+  training: ['培训项目', '培训名称', '项目名称', '培训内容', '培训主题', 'training', 'training title', 'programme', 'program'],
   externalRef: ['记录编号', '流水号', '编号', 'id', 'externalref', 'record id'],
 };
 const REQUIRED = ['staffNumber', 'date', 'hours', 'category'];
@@ -33,8 +34,16 @@ export interface RowError {
 
 export type ColumnMap = Record<string, number>;
 
+/**
+ * Full-width digits and punctuation (２, ：, ／, （） from Chinese input methods) become their ASCII forms;
+ * zero-width characters and non-breaking spaces pasted from web pages are dropped or made plain spaces.
+ */
+export function normalizeText(value: string): string {
+  return value.normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').replace(/\u00a0/g, ' ').trim();
+}
+
 export function mapHeader(cells: Cell[]): { columns: ColumnMap; errors: RowError[] } {
-  const normalized = cells.map((cell) => String(cell ?? '').replace(/^\uFEFF/, '').trim().toLowerCase());
+  const normalized = cells.map((cell) => normalizeText(String(cell ?? '')).toLowerCase());
   const columns: ColumnMap = {};
   for (const [field, aliases] of Object.entries(HEADER_ALIASES)) {
     const index = normalized.findIndex((header) => aliases.includes(header));
@@ -50,11 +59,13 @@ export function mapHeader(cells: Cell[]): { columns: ColumnMap; errors: RowError
 
 function toDate(value: Cell): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
-  if (typeof value === 'number' && value > 20000 && value < 80000) {
-    // An Excel serial date that reached us as a number.
-    return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000).toISOString().slice(0, 10);
+  const text = normalizeText(String(value ?? ''));
+  const serial = typeof value === 'number' ? value : /^\d{5}(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (serial > 20000 && serial < 80000) {
+    // An Excel serial date (days since 1899-12-30), as a number or as the text of one; a time of day is dropped.
+    return new Date(Date.UTC(1899, 11, 30) + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
   }
-  const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(String(value ?? '').trim());
+  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/.exec(text);
   if (!match) return null;
   const [y, m, d] = match.slice(1).map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -69,14 +80,20 @@ export interface ImportRow {
   hours: number;
   category: string;
   courseCode: string | null;
+  /** 培训项目: the training's title when the sheet names it. */
+  training: string | null;
+  /** 姓名 as given, checked against the teacher of the staff number. */
+  name: string | null;
   externalRef: string;
+  /** The identity this row had before the training was part of it, so files imported then are still known. */
+  legacyRef: string | null;
 }
 
 /** Validates one data row; returns the normalised row or the problems with it (row, column, reason). */
 export function parseRow(row: number, cells: Cell[], columns: ColumnMap, today: string): { value?: ImportRow; errors: RowError[] } {
   const errors: RowError[] = [];
   const cell = (field: string) => (columns[field] === undefined ? null : cells[columns[field]] ?? null);
-  const text = (field: string) => String(cell(field) ?? '').trim();
+  const text = (field: string) => normalizeText(String(cell(field) ?? ''));
 
   const staffNumber = text('staffNumber');
   if (!staffNumber) errors.push({ row, column: 'staffNumber', reason: 'missing' });
@@ -86,8 +103,8 @@ export function parseRow(row: number, cells: Cell[], columns: ColumnMap, today: 
   else if (date > today) errors.push({ row, column: 'date', reason: `${date} is in the future` });
 
   const rawHours = cell('hours');
-  const hours = typeof rawHours === 'number' ? rawHours : Number(String(rawHours ?? '').trim());
-  if (String(rawHours ?? '').trim() === '' || !Number.isFinite(hours)) errors.push({ row, column: 'hours', reason: `"${text('hours')}" is not a number` });
+  const hours = typeof rawHours === 'number' ? rawHours : Number(text('hours'));
+  if (text('hours') === '' || !Number.isFinite(hours)) errors.push({ row, column: 'hours', reason: `"${text('hours')}" is not a number` });
   else if (hours <= 0) errors.push({ row, column: 'hours', reason: `${hours} is not positive` });
   else if (hours > MAX_HOURS_PER_RECORD) errors.push({ row, column: 'hours', reason: `${hours} is more than ${MAX_HOURS_PER_RECORD} in one record` });
   else if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) errors.push({ row, column: 'hours', reason: `${hours} has more than one decimal` });
@@ -98,12 +115,16 @@ export function parseRow(row: number, cells: Cell[], columns: ColumnMap, today: 
 
   if (errors.length) return { errors };
   const courseCode = text('courseCode') || null;
-  // Without a platform record id, the row's content is its identity, so the same file imported twice adds nothing.
-  const externalRef = text('externalRef')
-    ? `ext:${text('externalRef')}`
-    : `row:${createHash('sha256').update([staffNumber, date, hours.toFixed(1), category, courseCode ?? ''].join('|')).digest('hex').slice(0, 40)}`;
+  const training = text('training').replace(/\s+/g, ' ').slice(0, 200) || null;
+  // Without a platform record id, the row's content is its identity — the training included, so two trainings
+  // on one day are two records — and the same file imported twice adds nothing.
+  const digest = (parts: string[]) => `row:${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 40)}`;
+  const base = [staffNumber, date!, hours.toFixed(1), category!, courseCode ?? ''];
+  const identifiedByContent = !text('externalRef');
+  const externalRef = !identifiedByContent ? `ext:${text('externalRef')}` : training && !courseCode ? digest([...base, training]) : digest(base);
+  const legacyRef = identifiedByContent && training && !courseCode ? digest(base) : null;
   return {
-    value: { row, staffNumber, date: date!, schoolYear: schoolYearOf(date!), hours: roundHours(hours), category: category!, courseCode, externalRef },
+    value: { row, staffNumber, date: date!, schoolYear: schoolYearOf(date!), hours: roundHours(hours), category: category!, courseCode, training, name: text('name') || null, externalRef, legacyRef },
     errors,
   };
 }
