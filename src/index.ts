@@ -9,7 +9,8 @@ import { disableSelfRegistration, syncRolesAndPermissions } from './roles-permis
 import { schoolStagesMiddleware } from './school-stages';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
-import { ensureTrainingIndexes } from './training';
+import { ensureTrainingIndexes, migrateCourseStatus } from './training';
+import { trainingGuardMiddleware } from './training/guard';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -23,6 +24,8 @@ export default {
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
+    strapi.documents.use(trainingGuardMiddleware);
+    await migrateCourseStatus(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
   u.coordinatorTeacher = await createUser(app.strapi, { role: 'coordinator', teacher: { name: '吴培训', positions: ['subject'] } });
   const course = await app.strapi.documents('api::training-course.training-course' as any).create({
-    data: { title: 'A证专题培训', code: 'A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime'], level: 'city', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-30', capacity: 30, status: 'closed' },
+    data: { title: 'A证专题培训', code: 'A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime'], level: 'city', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-30', capacity: 30, courseStatus: 'closed' },
   });
   await app.strapi.documents('api::enrolment.enrolment' as any).create({
     data: { course: course.documentId, teacher: u.mh.teacher!.documentId, enrolmentKey: `${course.documentId}:${u.mh.teacher!.documentId}`, status: 'completed', enrolledAt: new Date(), completedAt: new Date() },

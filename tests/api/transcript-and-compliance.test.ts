@@ -11,7 +11,7 @@ beforeAll(async () => {
   const e2 = await createSchool(app.strapi, { code: 'QX-E2', name: '东湖二中', district: '东湖区' });
   const w1 = await createSchool(app.strapi, { code: 'QX-W1', name: '西山一中', district: '西山县' });
   const course = await app.strapi.documents('api::training-course.training-course' as any).create({
-    data: { title: '心理健康教育教师专业培训', code: 'C-MH', tier: 'A', audiencePositions: ['mh_parttime'], level: 'county', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-01', capacity: 50, status: 'closed' },
+    data: { title: '心理健康教育教师专业培训', code: 'C-MH', tier: 'A', audiencePositions: ['mh_parttime'], level: 'county', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-01', capacity: 50, courseStatus: 'closed' },
   });
   const teacher = async (key: string, schoolId: string, positions: string[], ledger: Entry[]) => {
     u[key] = await createUser(app.strapi, { role: 'teacher', teacher: { name: key, schoolDocumentId: schoolId, positions, staffNumber: key } });
