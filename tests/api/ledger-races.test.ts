@@ -45,7 +45,7 @@ const auditCount = (entityDocumentId: string, action: string) =>
 const record = (documentId: string) => app.strapi.db.query(CREDIT as any).findOne({ where: { documentId } });
 /** The teacher's approved hours, summed from the ledger (reversals count negative). */
 async function approvedHours(teacher = u.teacher) {
-  const rows = await app.strapi.db.query(CREDIT as any).findMany({ where: { teacher: { documentId: teacher.teacher!.documentId }, status: 'approved' }, select: ['hours'] });
+  const rows = await app.strapi.db.query(CREDIT as any).findMany({ where: { teacher: { documentId: teacher.teacher!.documentId }, status: 'approved' }, select: ['id', 'hours'] });
   return Math.round(rows.reduce((sum, row) => sum + Number(row.hours), 0) * 10) / 10;
 }
 
