@@ -80,8 +80,8 @@ describe('credit records in the admin panel', () => {
     expect(trail[0]).toMatchObject({ actorUsername: `admin:${admin.email}`, before: expect.objectContaining({ hours: 4 }), after: expect.objectContaining({ hours: 3.5 }) });
   });
 
+  // (A body `status` is refused by the content manager itself, as not draft/published; the script test below covers it.)
   test.each([
-    [{ status: 'approved' }, 'status'],
     [{ decidedAt: '2025-11-01T00:00:00.000Z' }, 'decidedAt'],
   ])('the panel cannot decide a pending record: %j is refused naming %s', async (data, field) => {
     const id = await pending(2);
@@ -91,10 +91,20 @@ describe('credit records in the admin panel', () => {
     expect((await row(CREDIT, id)).status).toBe('pending');
   });
 
+  test('a script (any Document Service write outside a decision) cannot decide a record either', async () => {
+    const id = await pending(2);
+    await expect(app.strapi.documents(CREDIT as any).update({ documentId: id, data: { status: 'approved' } as any })).rejects.toMatchObject({ details: { errors: [{ path: ['status'] }] } });
+    await expect(app.strapi.documents(CREDIT as any).update({ documentId: approved, data: { hours: 80 } as any })).rejects.toThrow(/reverse it/);
+    expect((await row(CREDIT, id)).status).toBe('pending');
+  });
+
   test('the panel creates credit records only as pending', async () => {
-    const refused = await post(CREDIT, { teacher: u.teacher.teacher!.documentId, category: 'other', hours: 50, date: '2025-10-09', source: 'manual', status: 'approved' });
+    const refused = await post(CREDIT, { teacher: u.teacher.teacher!.documentId, category: 'other', hours: 50, date: '2025-10-09', source: 'manual', decidedAt: '2025-10-10T00:00:00.000Z' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.errors[0].path).toEqual(['status']);
+    expect(refused.body.error.details.errors[0].path).toEqual(['decidedAt']);
+    const reversal = await post(CREDIT, { category: 'other', hours: 50, date: '2025-10-09', source: 'reversal' });
+    expect(reversal.status).toBe(400);
+    expect(reversal.body.error.details.errors[0].path).toEqual(['source']);
     const hoursBefore = await transcriptHours();
     const created = await post(CREDIT, { category: 'other', hours: 2, date: '2025-10-09', schoolYear: '2025-2026', source: 'manual' });
     expect(created.status).toBe(201);
@@ -178,9 +188,12 @@ describe('training courses in the admin panel', () => {
 
   test('certificates and enrolments change only through their decisions', async () => {
     const enrolment = await app.strapi.db.query(ENROLMENT as any).findOne({ where: { course: { documentId: courseId } } });
-    const res = await put(ENROLMENT, enrolment.documentId, { status: 'completed' });
+    // The content manager itself refuses a body `status` that is not draft/published (400); the guard refuses the rest.
+    expect((await put(ENROLMENT, enrolment.documentId, { status: 'completed' })).status).toBe(400);
+    const res = await put(ENROLMENT, enrolment.documentId, { completedAt: '2025-12-20T00:00:00.000Z' });
     expect(res.status).toBe(409);
-    expect((await row(ENROLMENT, enrolment.documentId)).status).toBe('enrolled');
+    expect(res.body.error.details).toEqual({ fields: ['completedAt'] });
+    expect(await row(ENROLMENT, enrolment.documentId)).toMatchObject({ status: 'enrolled', completedAt: null });
     expect((await del(ENROLMENT, enrolment.documentId)).status).toBe(409);
 
     await asFixture(() => app.strapi.documents(CREDIT as any).create({
@@ -189,9 +202,12 @@ describe('training courses in the admin panel', () => {
     const issued = await app.http().post('/api/certificates').set(as('decider')).send({ data: { teacher: u.teacher.teacher!.documentId, tier: 'C', schoolYear: '2025-2026' } });
     expect(issued.status).toBe(201);
     const id = issued.body.data.documentId;
-    for (const data of [{ status: 'revoked' }, { serialNumber: 'XY-2025-C-999999' }]) {
+    expect((await put(CERTIFICATE, id, { status: 'revoked' })).status).toBe(400);
+    for (const data of [{ serialNumber: 'XY-2025-C-999999' }, { revocationReason: '管理端撤销' }, { verificationCode: 'AAAAAAAAAAAAAAAAAAAA' }]) {
       expect((await put(CERTIFICATE, id, data)).status).toBe(409);
     }
+    // Saving the form unchanged is fine.
+    expect((await put(CERTIFICATE, id, { tier: 'C', schoolYear: '2025-2026', serialNumber: issued.body.data.serialNumber })).status).toBe(200);
     expect(await row(CERTIFICATE, id)).toMatchObject({ status: 'valid', serialNumber: issued.body.data.serialNumber });
     expect((await post(CERTIFICATE, { tier: 'C', schoolYear: '2025-2026', serialNumber: 'XY-FAKE', verificationCode: 'X', issuedAt: new Date().toISOString(), snapshot: {} })).status).toBe(409);
   });
