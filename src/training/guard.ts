@@ -1,5 +1,5 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { currentDecision, asDecision } from '../domain-context';
+import { currentDecision } from '../domain-context';
 import { ConflictError, fieldError, forbidden } from '../domain-errors';
 import { lockRows } from '../sql-dialect';
 import { normalizePositions } from '../teacher-positions';
@@ -115,7 +115,7 @@ async function guardCredit(strapi: Core.Strapi, action: string, params: Data, ne
     if (['reversal', 'course_completion'].includes(data.source)) throw fieldError('source', `source ${data.source} is set only by a decision`);
     data.status = 'pending';
     const created = (await next()) as Data;
-    await asDecision('admin-create', () => audit(strapi, { entityType: 'credit-record', entityDocumentId: created.documentId, action: 'create', actor: requestActor(strapi), after: creditSnapshot(created) }));
+    await audit(strapi, { entityType: 'credit-record', entityDocumentId: created.documentId, action: 'create', actor: requestActor(strapi), after: creditSnapshot(created) });
     return created;
   }
   if (action !== 'update' && action !== 'delete') throw new ConflictError(`credit records cannot be ${action}ed`);
@@ -132,7 +132,7 @@ async function guardCredit(strapi: Core.Strapi, action: string, params: Data, ne
     }
     if (action === 'delete') {
       const result = await next();
-      await asDecision('admin-delete', () => audit(strapi, { entityType: 'credit-record', entityDocumentId: stored.documentId, action: 'delete', actor: requestActor(strapi), before: creditSnapshot(stored) }));
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: stored.documentId, action: 'delete', actor: requestActor(strapi), before: creditSnapshot(stored) });
       return result;
     }
     const data: Data = params.data ?? {};
@@ -142,7 +142,7 @@ async function guardCredit(strapi: Core.Strapi, action: string, params: Data, ne
     if (data.source !== undefined && data.source !== stored.source) throw fieldError('source', 'source is not edited');
     if (data.hours !== undefined) assertHours(data.hours);
     const updated = (await next()) as Data;
-    await asDecision('admin-edit', () => audit(strapi, { entityType: 'credit-record', entityDocumentId: stored.documentId, action: 'edit', actor: requestActor(strapi), before: creditSnapshot(stored), after: creditSnapshot(updated) }));
+    await audit(strapi, { entityType: 'credit-record', entityDocumentId: stored.documentId, action: 'edit', actor: requestActor(strapi), before: creditSnapshot(stored), after: creditSnapshot(updated) });
     return updated;
   });
 }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../domain-errors';
 import { joinTable } from '../sql-dialect';
+import { asDecision, currentDecision } from '../domain-context';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
 /** More than this in one record is a typing error, not a course (a full 跟岗进修 term is well under it). */
@@ -46,9 +47,13 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Appends to the audit trail inside the caller's transaction; there is no route that edits or deletes it. */
+/**
+ * Appends to the audit trail inside the caller's transaction; there is no route that edits or deletes it.
+ * This is the platform's own writer of audit events, so its write counts as part of a decision (the training
+ * guard refuses audit events created by any plain client, the admin panel included).
+ */
 export async function audit(strapi: Core.Strapi, entry: AuditEntry) {
-  await strapi.documents('api::audit-event.audit-event' as any).create({
+  await asDecision(currentDecision() ?? `audit:${entry.action}`, () => strapi.documents('api::audit-event.audit-event' as any).create({
     data: {
       entityType: entry.entityType,
       entityDocumentId: entry.entityDocumentId,
@@ -58,7 +63,7 @@ export async function audit(strapi: Core.Strapi, entry: AuditEntry) {
       before: entry.before ?? null,
       after: entry.after ?? null,
     },
-  });
+  }));
 }
 
 /** The fields of a credit record worth keeping in its audit trail. */
