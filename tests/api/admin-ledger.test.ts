@@ -23,6 +23,8 @@ const put = (uid: string, documentId: string, data: Record<string, unknown>) => 
 const del = (uid: string, documentId: string) => app.http().delete(cm.document(uid, documentId)).set(admin.headers);
 const post = (uid: string, data: Record<string, unknown>) => app.http().post(cm.collection(uid)).set(admin.headers).send(data);
 const row = (uid: string, documentId: string) => app.strapi.db.query(uid as any).findOne({ where: { documentId } });
+/** The database's refusal of a raw query, as text ('no error' when it went through). */
+const refusal = (query: PromiseLike<unknown>) => Promise.resolve(query).then(() => 'no error', (error) => String(error?.message ?? error));
 const transcriptHours = async () => (await app.http().get('/api/me/transcript?schoolYear=2025-2026').set(as('teacher'))).body.data.approvedHours;
 
 const course = (overrides: Record<string, unknown> = {}) => ({
@@ -135,15 +137,15 @@ describe('the audit trail is append-only, for admins too', () => {
 
   test('raw SQL cannot update or delete audit events either', async () => {
     const knex = app.strapi.db.connection;
-    await expect(knex('audit_events').where({ document_id: event.documentId }).update({ actor_username: 'rewritten' })).rejects.toThrow(/append-only/);
-    await expect(knex('audit_events').where({ document_id: event.documentId }).delete()).rejects.toThrow(/append-only/);
+    expect(await refusal(knex('audit_events').where({ document_id: event.documentId }).update({ actor_username: 'rewritten' }))).toMatch(/append-only/);
+    expect(await refusal(knex('audit_events').where({ document_id: event.documentId }).delete())).toMatch(/append-only/);
     expect((await row(AUDIT, event.documentId)).actorUsername).toBe(event.actorUsername);
   });
 
   test('raw SQL cannot change or delete a decided credit record; a pending one is still editable', async () => {
     const knex = app.strapi.db.connection;
-    await expect(knex('credit_records').where({ document_id: approved }).update({ hours: 80 })).rejects.toThrow(/never edited/);
-    await expect(knex('credit_records').where({ document_id: approved }).delete()).rejects.toThrow(/never deleted/);
+    expect(await refusal(knex('credit_records').where({ document_id: approved }).update({ hours: 80 }))).toMatch(/never edited/);
+    expect(await refusal(knex('credit_records').where({ document_id: approved }).delete())).toMatch(/never deleted/);
     expect(Number((await row(CREDIT, approved)).hours)).toBe(8);
     const id = await pending(1);
     expect(await knex('credit_records').where({ document_id: id }).update({ note: 'raw' })).toBe(1);
