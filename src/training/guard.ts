@@ -62,6 +62,8 @@ export function checkCourse(course: Data) {
 }
 
 async function guardCourse(strapi: Core.Strapi, action: string, params: Data) {
+  // A copy starts with no enrolments.
+  if (action === 'clone') params.data = { ...(params.data ?? {}), enrolledCount: 0 };
   if (action !== 'create' && action !== 'update') return;
   const data: Data | undefined = params.data;
   if (!data) return;
@@ -87,7 +89,7 @@ async function guardCourse(strapi: Core.Strapi, action: string, params: Data) {
 async function guardStateOnly(strapi: Core.Strapi, uid: string, action: string, params: Data) {
   const what = uid === CERTIFICATE ? 'A certificate' : 'An enrolment';
   const how = uid === CERTIFICATE ? 'POST /api/certificates and /api/certificates/:id/revoke' : 'POST /api/training-courses/:id/enrol and /complete';
-  if (action !== 'update') throw new ConflictError(`${what} cannot be ${action === 'create' ? 'created' : `${action}d`} here; use ${how}`);
+  if (action !== 'update') throw new ConflictError(`${what} cannot be ${action === 'create' ? 'created' : action === 'delete' ? 'deleted' : 'copied'} here; use ${how}`);
   const stored = params.documentId ? await strapi.db.query(uid as any).findOne({ where: { documentId: params.documentId } }) : null;
   if (!stored) return;
   // The admin panel sends the whole form; unchanged values are fine, any change of state is not.
@@ -114,11 +116,13 @@ async function guardCredit(strapi: Core.Strapi, action: string, params: Data, ne
     if (decided) throw fieldError(decided, `${decided} is set only by a decision`);
     if (['reversal', 'course_completion'].includes(data.source)) throw fieldError('source', `source ${data.source} is set only by a decision`);
     data.status = 'pending';
-    const created = (await next()) as Data;
-    await audit(strapi, { entityType: 'credit-record', entityDocumentId: created.documentId, action: 'create', actor: requestActor(strapi), after: creditSnapshot(created) });
-    return created;
+    return strapi.db.transaction(async () => {
+      const created = (await next()) as Data;
+      await audit(strapi, { entityType: 'credit-record', entityDocumentId: created.documentId, action: 'create', actor: requestActor(strapi), after: creditSnapshot(created) });
+      return created;
+    });
   }
-  if (action !== 'update' && action !== 'delete') throw new ConflictError(`credit records cannot be ${action}ed`);
+  if (action !== 'update' && action !== 'delete') throw new ConflictError(`A credit record cannot be copied or published (${action}); enter a new record`);
   return strapi.db.transaction(async ({ trx }) => {
     // Lock first: an approval in flight finishes before this write reads the status.
     await lockRows(strapi, trx, CREDIT, 'document_id', [params.documentId]);
