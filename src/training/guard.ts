@@ -162,8 +162,17 @@ export const trainingGuardMiddleware: Modules.Documents.Middleware.Middleware = 
     return next();
   }
   if (uid === COURSE) {
-    await guardCourse(strapi, action, params);
-    return next();
+    if (action !== 'update') {
+      await guardCourse(strapi, action, params);
+      return next();
+    }
+    // Lock the course row before reading enrolledCount: a concurrent enrolment (a conditional UPDATE of the
+    // same row) then waits and re-checks against the new capacity.
+    return strapi.db.transaction(async ({ trx }) => {
+      await lockRows(strapi, trx, COURSE, 'document_id', [params.documentId]);
+      await guardCourse(strapi, action, params);
+      return next();
+    });
   }
   if (currentDecision()) return next();
   if (uid === CREDIT) return guardCredit(strapi, action, params, next);
