@@ -12,7 +12,8 @@ import { selectionGuardMiddleware } from './selection/guard';
 import { ensureSelectionIndexes } from './selection/indexes';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
-import { ensureTrainingIndexes } from './training';
+import { ensureTrainingIndexes, migrateCourseStatus } from './training';
+import { trainingGuardMiddleware } from './training/guard';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -27,8 +28,11 @@ export default {
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
-    // Selection state changes only inside the domain services' decisions, whoever the client is.
+    // Ledger and selection state changes only inside the domain services' decisions, whoever the client is.
     strapi.documents.use(selectionGuardMiddleware);
+    strapi.documents.use(trainingGuardMiddleware);
+    // Before Strapi's schema sync drops the old column (under the boot lock).
+    await migrateCourseStatus(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

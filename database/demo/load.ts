@@ -250,15 +250,15 @@ async function loadDemoTraining(strapi: Core.Strapi) {
   const a = await courses.createCourse({
     title: '心理健康教育教师专业能力提升（A证）', code: 'QX-A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime', 'mh_parttime'], level: 'city', mode: 'blended',
     creditHours: 16, modules: [{ title: '心理辅导理论与技术', hours: 8 }, { title: '危机识别与转介', hours: 4 }, { title: '团体辅导实务', hours: 4 }],
-    schoolYear: '2025-2026', startDate: '2025-10-11', endDate: '2025-12-20', capacity: 60, status: 'open',
+    schoolYear: '2025-2026', startDate: '2025-10-11', endDate: '2025-12-20', capacity: 60, courseStatus: 'open',
   });
   await courses.createCourse({
     title: '班主任心理健康教育专题培训（B证）', code: 'QX-B-2025-01', tier: 'B', audiencePositions: ['homeroom', 'moral_education'], level: 'county', mode: 'in_person',
-    creditHours: 16, modules: [{ title: '学生心理发展特点', hours: 8 }, { title: '主题班会设计', hours: 8 }], schoolYear: '2025-2026', startDate: '2026-03-07', endDate: '2026-05-30', capacity: 120, status: 'open',
+    creditHours: 16, modules: [{ title: '学生心理发展特点', hours: 8 }, { title: '主题班会设计', hours: 8 }], schoolYear: '2025-2026', startDate: '2026-03-07', endDate: '2026-05-30', capacity: 120, courseStatus: 'open',
   });
   await courses.createCourse({
     title: '全员心理健康知识网络研修（C证）', code: 'QX-C-2025-01', tier: 'C', audiencePositions: ['subject', 'homeroom', 'moral_education', 'mh_fulltime', 'mh_parttime'], level: 'provincial', mode: 'online',
-    creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, status: 'open',
+    creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, courseStatus: 'open',
   });
 
   const profile = { role: 'teacher', teacher: { documentId: mh.documentId, positions: mh.positions, schoolDocumentId: mh.school?.documentId ?? null } };

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
 import { audit } from '../training';
-import { joinTable, tableOf } from '../sql-dialect';
+import { joinTable, lockName, tableOf } from '../sql-dialect';
+import { asDecision } from '../domain-context';
 import { readRows } from '../spreadsheet';
 import { mapHeader, parseRow, type ColumnMap, type ImportRow, type RowError } from './columns';
 
@@ -106,36 +107,44 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
   if (pending.length) await resolve(pending);
   if (!columns && errorCount === 0) report({ row: 1, column: 'file', reason: 'the file has no header row' });
 
-  // Rows imported before are skipped, so importing the same file again adds nothing.
-  const existing = new Set<string>();
-  for (const part of chunks(accepted.map((r) => r.externalRef), 500)) {
-    const found = await strapi.db.connection(tableOf(strapi, CREDIT_UID)).whereIn('external_ref', part).select('external_ref');
-    for (const row of found) existing.add(row.external_ref);
-  }
-  const fresh = accepted.filter((r) => !existing.has(r.externalRef));
   const result: ImportReport = {
     dryRun: Boolean(options.dryRun),
     rows,
     valid: accepted.length,
-    alreadyImported: existing.size,
+    alreadyImported: 0,
     imported: 0,
     errorCount,
     errors: problems.sort((a, b) => a.row - b.row),
   };
-  if (options.dryRun) return result;
-  if (errorCount > 0 && !options.partial) {
-    throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result, errors: result.errors });
-  }
-  if (fresh.length === 0) return result;
-
   const table = tableOf(strapi, CREDIT_UID);
+  // Rows imported before are skipped, so importing the same file again adds nothing.
+  const importedBefore = async (knex: typeof strapi.db.connection) => {
+    const existing = new Set<string>();
+    for (const part of chunks(accepted.map((r) => r.externalRef), 500)) {
+      const found = await knex(table).whereIn('external_ref', part).select('external_ref');
+      for (const row of found) existing.add(row.external_ref);
+    }
+    return existing;
+  };
+  if (options.dryRun) return { ...result, alreadyImported: (await importedBefore(strapi.db.connection)).size };
+
   const links = {
     teacher: joinTable(strapi, CREDIT_UID, 'teacher'),
     course: joinTable(strapi, CREDIT_UID, 'course'),
     submittedBy: joinTable(strapi, CREDIT_UID, 'submittedBy'),
     decidedBy: joinTable(strapi, CREDIT_UID, 'decidedBy'),
   };
-  await strapi.db.transaction(async ({ trx }) => {
+  return asDecision('import', () => strapi.db.transaction(async ({ trx }) => {
+    // Lock first, then check what is already there: the same sheet sent twice at once is imported once,
+    // and the second request reports its rows as already imported.
+    await lockName(strapi, trx, 'attendance-import');
+    const existing = await importedBefore(trx);
+    const fresh = accepted.filter((r) => !existing.has(r.externalRef));
+    result.alreadyImported = existing.size;
+    if (errorCount > 0 && !options.partial) {
+      throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result, errors: result.errors });
+    }
+    if (fresh.length === 0) return result;
     const now = new Date();
     for (const part of chunks(fresh, INSERT_BATCH)) {
       const documentIds = part.map(() => createId());
@@ -191,6 +200,6 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
       actor: options.actor,
       after: { rows, imported: fresh.length, alreadyImported: existing.size, errorCount, partial: Boolean(options.partial) },
     });
-  });
-  return { ...result, imported: fresh.length };
+    return { ...result, imported: fresh.length };
+  }));
 }

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../domain-errors';
+import { joinTable } from '../sql-dialect';
+import { asDecision, currentDecision } from '../domain-context';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
 /** More than this in one record is a typing error, not a course (a full 跟岗进修 term is well under it). */
@@ -45,9 +47,13 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Appends to the audit trail inside the caller's transaction; there is no route that edits or deletes it. */
+/**
+ * Appends to the audit trail inside the caller's transaction; there is no route that edits or deletes it.
+ * This is the platform's own writer of audit events, so its write counts as part of a decision (the training
+ * guard refuses audit events created by any plain client, the admin panel included).
+ */
 export async function audit(strapi: Core.Strapi, entry: AuditEntry) {
-  await strapi.documents('api::audit-event.audit-event' as any).create({
+  await asDecision(currentDecision() ?? `audit:${entry.action}`, () => strapi.documents('api::audit-event.audit-event' as any).create({
     data: {
       entityType: entry.entityType,
       entityDocumentId: entry.entityDocumentId,
@@ -57,7 +63,7 @@ export async function audit(strapi: Core.Strapi, entry: AuditEntry) {
       before: entry.before ?? null,
       after: entry.after ?? null,
     },
-  });
+  }));
 }
 
 /** The fields of a credit record worth keeping in its audit trail. */
@@ -67,9 +73,79 @@ export function creditSnapshot(record: Record<string, any> | null) {
   return { documentId, category, hours: hours == null ? null : Number(hours), date, schoolYear, source, status, note, rejectionReason, externalRef };
 }
 
+/** A unique index refused the write: a concurrent request got there first. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|duplicate key value/i.test(String(e?.message ?? ''));
+}
+
 /** Database-level uniqueness where concurrent requests could race past an application check. */
 export async function ensureTrainingIndexes(strapi: Core.Strapi) {
   const knex = strapi.db.connection;
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS enrolments_enrolment_key_unique ON enrolments (enrolment_key)');
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS credit_records_external_ref_unique ON credit_records (external_ref)');
+  // Strapi checks `unique` attributes in the application only; serials and codes must never repeat.
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_serial_number_unique ON certificates (serial_number)');
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_verification_code_unique ON certificates (verification_code)');
+  // A record is reversed at most once: one row in the reverses link per reversed record.
+  const reverses = joinTable(strapi, 'api::credit-record.credit-record', 'reverses');
+  await knex.raw(`CREATE UNIQUE INDEX IF NOT EXISTS credit_records_reversed_once ON ?? (??)`, [reverses.name, reverses.other]);
+  await ensureLedgerTriggers(strapi);
+}
+
+/**
+ * The audit trail is append-only and decided credit records are immutable for every client, raw SQL
+ * included: BEFORE UPDATE/DELETE triggers raise. Reversal adds a new row; nothing legitimate updates the
+ * hours or status of an approved or rejected row, or deletes it.
+ */
+export async function ensureLedgerTriggers(strapi: Core.Strapi) {
+  const knex = strapi.db.connection;
+  if (strapi.db.dialect.client === 'postgres') {
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_audit_events_append_only() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'raise_exception'; END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+      FOR EACH ROW EXECUTE FUNCTION xinyu_audit_events_append_only()`);
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_credit_records_decided() RETURNS trigger AS $$
+      BEGIN
+        IF OLD.status IN ('approved', 'rejected') THEN
+          IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'a decided credit record is never deleted; reverse it'; END IF;
+          IF NEW.status IS DISTINCT FROM OLD.status OR NEW.hours IS DISTINCT FROM OLD.hours OR NEW.category IS DISTINCT FROM OLD.category
+             OR NEW.date IS DISTINCT FROM OLD.date OR NEW.school_year IS DISTINCT FROM OLD.school_year OR NEW.source IS DISTINCT FROM OLD.source THEN
+            RAISE EXCEPTION 'a decided credit record is never edited; reverse it';
+          END IF;
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER credit_records_decided BEFORE UPDATE OR DELETE ON credit_records
+      FOR EACH ROW EXECUTE FUNCTION xinyu_credit_records_decided()`);
+    return;
+  }
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_update BEFORE UPDATE ON credit_records
+    WHEN OLD.status IN ('approved', 'rejected') AND (NEW.status IS NOT OLD.status OR NEW.hours IS NOT OLD.hours OR NEW.category IS NOT OLD.category
+      OR NEW.date IS NOT OLD.date OR NEW.school_year IS NOT OLD.school_year OR NEW.source IS NOT OLD.source)
+    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never edited; reverse it'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_delete BEFORE DELETE ON credit_records
+    WHEN OLD.status IN ('approved', 'rejected')
+    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never deleted; reverse it'); END`);
+}
+
+/**
+ * The course's planned/open/closed field was called `status`, which clashes with Strapi's draft/publish
+ * `status` (the admin panel could not save it); it is now `courseStatus` (column course_status). Runs in
+ * register, before Strapi's schema sync: Strapi drops a removed attribute's column at sync, so the values are
+ * copied into the new column first (sync then keeps it, as it matches the schema).
+ */
+export async function migrateCourseStatus(strapi: Core.Strapi) {
+  const knex = strapi.db.connection;
+  if (!(await knex.schema.hasTable('training_courses')) || !(await knex.schema.hasColumn('training_courses', 'status'))) return;
+  if (!(await knex.schema.hasColumn('training_courses', 'course_status'))) {
+    await knex.schema.alterTable('training_courses', (table) => table.string('course_status'));
+  }
+  await knex('training_courses').whereNull('course_status').update({ course_status: knex.ref('status') });
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
     u[key] = await createUser(app.strapi, { role: 'teacher', teacher: { name, staffNumber, schoolDocumentId: school.documentId, positions: ['subject'] } });
   }
   await app.strapi.documents('api::training-course.training-course' as any).create({
-    data: { title: '网络研修', code: 'NET-01', tier: 'C', audiencePositions: ['subject'], level: 'provincial', mode: 'online', creditHours: 4, modules: [{ title: '全程', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-10', endDate: '2025-12-31', capacity: 1000, status: 'closed' },
+    data: { title: '网络研修', code: 'NET-01', tier: 'C', audiencePositions: ['subject'], level: 'provincial', mode: 'online', creditHours: 4, modules: [{ title: '全程', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-10', endDate: '2025-12-31', capacity: 1000, courseStatus: 'closed' },
   });
   u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
 });

@@ -10,10 +10,13 @@ let app: TestApp;
 const u: Record<string, TestUser> = {};
 let certificate: { documentId: string; verificationCode: string; serialNumber: string };
 
+/** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+
 const credit = async (who: string, hours: number, date: string, course?: string) =>
-  app.strapi.documents('api::credit-record.credit-record' as any).create({
+  asFixture(() => app.strapi.documents('api::credit-record.credit-record' as any).create({
     data: { teacher: u[who].teacher!.documentId, hours, date, schoolYear: '2025-2026', category: course ? 'topic_training' : 'online', source: course ? 'course_completion' : 'manual', status: 'approved', course },
-  });
+  }));
 
 beforeAll(async () => {
   process.env.VERIFY_RATELIMIT_MAX = String(VERIFY_LIMIT);
@@ -25,11 +28,11 @@ beforeAll(async () => {
   u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
   u.coordinatorTeacher = await createUser(app.strapi, { role: 'coordinator', teacher: { name: '吴培训', positions: ['subject'] } });
   const course = await app.strapi.documents('api::training-course.training-course' as any).create({
-    data: { title: 'A证专题培训', code: 'A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime'], level: 'city', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-30', capacity: 30, status: 'closed' },
+    data: { title: 'A证专题培训', code: 'A-2025-01', tier: 'A', audiencePositions: ['mh_fulltime'], level: 'city', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-30', capacity: 30, courseStatus: 'closed' },
   });
-  await app.strapi.documents('api::enrolment.enrolment' as any).create({
+  await asFixture(() => app.strapi.documents('api::enrolment.enrolment' as any).create({
     data: { course: course.documentId, teacher: u.mh.teacher!.documentId, enrolmentKey: `${course.documentId}:${u.mh.teacher!.documentId}`, status: 'completed', enrolledAt: new Date(), completedAt: new Date() },
-  });
+  }));
   await credit('mh', 16, '2025-11-30', course.documentId);
   await credit('mh', 4, '2026-03-01');
   await credit('homeroom', 16, '2026-03-01');

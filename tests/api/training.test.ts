@@ -24,7 +24,7 @@ const course = (overrides: Record<string, unknown> = {}) => ({
   startDate: '2025-10-10',
   endDate: '2025-12-20',
   capacity: 5,
-  status: 'open',
+  courseStatus: 'open',
   ...overrides,
 });
 const PDF = Buffer.from('%PDF-1.4\n% 培训证明\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -77,7 +77,7 @@ describe('training courses', () => {
   });
 
   test('teachers see announced courses, not planned ones', async () => {
-    await app.http().post('/api/training-courses').set(as('coordinator')).send({ data: course({ code: 'PLANNED-1', status: 'planned' }) });
+    await app.http().post('/api/training-courses').set(as('coordinator')).send({ data: course({ code: 'PLANNED-1', courseStatus: 'planned' }) });
     const res = await app.http().get('/api/training-courses').set(as('homeroom'));
     expect(res.body.data.map((c) => c.code)).toEqual(['B-2025-001']);
   });

@@ -1,5 +1,8 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 
+/** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+
 let app: TestApp;
 const u: Record<string, TestUser> = {};
 
@@ -11,15 +14,15 @@ beforeAll(async () => {
   const e2 = await createSchool(app.strapi, { code: 'QX-E2', name: '东湖二中', district: '东湖区' });
   const w1 = await createSchool(app.strapi, { code: 'QX-W1', name: '西山一中', district: '西山县' });
   const course = await app.strapi.documents('api::training-course.training-course' as any).create({
-    data: { title: '心理健康教育教师专业培训', code: 'C-MH', tier: 'A', audiencePositions: ['mh_parttime'], level: 'county', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-01', capacity: 50, status: 'closed' },
+    data: { title: '心理健康教育教师专业培训', code: 'C-MH', tier: 'A', audiencePositions: ['mh_parttime'], level: 'county', mode: 'in_person', creditHours: 16, modules: [{ title: '全程', hours: 16 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-11-01', capacity: 50, courseStatus: 'closed' },
   });
   const teacher = async (key: string, schoolId: string, positions: string[], ledger: Entry[]) => {
     u[key] = await createUser(app.strapi, { role: 'teacher', teacher: { name: key, schoolDocumentId: schoolId, positions, staffNumber: key } });
     for (const [hours, status, category, date, withCourse] of ledger) {
       const year = Number(date.slice(0, 4)) - (Number(date.slice(5, 7)) >= 9 ? 0 : 1);
-      await app.strapi.documents('api::credit-record.credit-record' as any).create({
+      await asFixture(() => app.strapi.documents('api::credit-record.credit-record' as any).create({
         data: { teacher: u[key].teacher!.documentId, hours, status, category, date, schoolYear: `${year}-${year + 1}`, source: withCourse ? 'course_completion' : 'manual', course: withCourse ? course.documentId : undefined },
-      });
+      }));
     }
   };
   await teacher('t1', e1.documentId, ['subject'], [[5, 'approved', 'school_based', '2025-10-01'], [4, 'approved', 'online', '2026-01-10'], [2, 'pending', 'online', '2026-02-01']]);

@@ -117,7 +117,7 @@ async function loadDataset(strapi, scale, progress) {
       endDate: startDate,
       capacity: 500,
       enrolledCount: 0,
-      status: 'closed',
+      courseStatus: 'closed',
       components: { modules: [{ title: '理论学习', hours: hours / 2 }, { title: '实践研讨', hours: hours / 2 }] },
     };
   });

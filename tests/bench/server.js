@@ -13,6 +13,8 @@ const { createStrapi, factories } = require('@strapi/strapi');
 
 const appDir = path.resolve(__dirname, '..', '..');
 const CREDIT_UID = 'api::credit-record.credit-record';
+// The app's own decision context: the module instance Strapi loads from dist/.
+const { asDecision } = require(path.join(appDir, 'dist', 'src', 'domain-context'));
 
 function stock(strapi, uid) {
   const controller = factories.createCoreController(uid)({ strapi });
@@ -30,9 +32,10 @@ async function createOneByOne(ctx) {
   for (const row of rows) {
     const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { staffNumber: row.staffNumber }, select: ['documentId'] });
     if (!teacher) continue;
-    await strapi.documents(CREDIT_UID).create({
+    // Approved records are written only inside a decision (src/training/guard.ts), as the real import does.
+    await asDecision('import', () => strapi.documents(CREDIT_UID).create({
       data: { teacher: teacher.documentId, category: row.category, hours: row.hours, date: row.date, schoolYear: row.schoolYear, source: 'import', status: 'approved', externalRef: row.externalRef },
-    });
+    }));
     created += 1;
   }
   ctx.body = { created, ms: Number(process.hrtime.bigint() - started) / 1e6 };

@@ -1647,6 +1647,9 @@ export interface ApiTrainingCourseTrainingCourse
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 40;
       }>;
+    courseStatus: Schema.Attribute.Enumeration<['planned', 'open', 'closed']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'planned'>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -1694,9 +1697,6 @@ export interface ApiTrainingCourseTrainingCourse
     publishedAt: Schema.Attribute.DateTime;
     schoolYear: Schema.Attribute.String & Schema.Attribute.Required;
     startDate: Schema.Attribute.Date & Schema.Attribute.Required;
-    status: Schema.Attribute.Enumeration<['planned', 'open', 'closed']> &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<'planned'>;
     tier: Schema.Attribute.Enumeration<['A', 'B', 'C']> &
       Schema.Attribute.Required;
     title: Schema.Attribute.String &

@@ -3,8 +3,9 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
 import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
-import { assertSchoolYear, audit, roundHours } from '../../../training';
-import { joinTable, tableOf } from '../../../sql-dialect';
+import { assertSchoolYear, audit, isUniqueViolation, roundHours } from '../../../training';
+import { joinTable, lockName, lockRows, tableOf } from '../../../sql-dialect';
+import { asDecision } from '../../../domain-context';
 
 const CERT_UID = 'api::certificate.certificate';
 type Data = Record<string, any>;
@@ -61,16 +62,23 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
     // Aggregate reads run before the write transaction (SQLite has a single connection).
     const { rule, transcript, completed, missing } = await this.eligibility(teacher.documentId, String(input.tier), schoolYear);
     if (missing.length) throw new ConflictError(`${teacher.name} is not yet eligible for the ${rule.tier} certificate`, { missing });
-    return strapi.db.transaction(async () => {
+    const prefix = `XY-${schoolYear.slice(0, 4)}-${rule.tier}-`;
+    return asDecision('issue', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock first, then read: one decision per teacher, tier and year; one serial counter per tier and year.
+      await lockName(strapi, trx, `certificate:${teacher.documentId}:${rule.tier}:${schoolYear}`);
+      await lockName(strapi, trx, `certificate-serial:${prefix}`);
       const existing = await strapi.db.query(CERT_UID as any).findOne({ where: { teacher: { id: teacher.id }, tier: rule.tier, schoolYear, status: 'valid' } });
       if (existing) throw new ConflictError(`${teacher.name} already holds a valid ${rule.tier} certificate for ${schoolYear}`, { certificate: existing.documentId });
-      const sequence = (await strapi.db.query(CERT_UID as any).count({ where: { tier: rule.tier, schoolYear } })) + 1;
+      // The highest serial so far + 1 (zero-padded, so the text maximum is the numeric one); a count would
+      // repeat a serial once any certificate is removed. The unique index on serial_number backs it.
+      const [{ last }] = await trx(tableOf(strapi, CERT_UID)).where('serial_number', 'like', `${prefix}%`).max({ last: 'serial_number' });
+      const sequence = (last ? Number(String(last).slice(prefix.length)) : 0) + 1;
       const certificate = await strapi.documents(CERT_UID as any).create({
         data: {
           teacher: teacher.documentId,
           tier: rule.tier,
           schoolYear,
-          serialNumber: `XY-${schoolYear.slice(0, 4)}-${rule.tier}-${String(sequence).padStart(6, '0')}`,
+          serialNumber: `${prefix}${String(sequence).padStart(6, '0')}`,
           verificationCode: newVerificationCode(),
           issuedAt: new Date(),
           issuedBy: user.documentId,
@@ -81,19 +89,24 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
       });
       await audit(strapi, { entityType: 'certificate', entityDocumentId: certificate.documentId, action: 'issue', actor: user, after: { serialNumber: certificate.serialNumber, tier: rule.tier, schoolYear } });
       return certificate;
+    })).catch((error) => {
+      if (isUniqueViolation(error)) throw new ConflictError('A concurrent issue took this serial number; try again');
+      throw error;
     });
   },
 
   async revoke(user: Data, documentId: string, reason: unknown) {
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a revocation needs a reason');
-    return strapi.db.transaction(async () => {
+    return asDecision('revoke', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock first: a concurrent revocation waits, then reads `revoked`.
+      await lockRows(strapi, trx, CERT_UID, 'document_id', [documentId]);
       const certificate = await strapi.db.query(CERT_UID as any).findOne({ where: { documentId } });
       if (!certificate) throw new errors.NotFoundError('Certificate not found');
       if (certificate.status === 'revoked') throw new ConflictError('The certificate is already revoked');
       const updated = await strapi.documents(CERT_UID as any).update({ documentId, data: { status: 'revoked', revokedAt: new Date(), revocationReason: reason.trim() } as any });
       await audit(strapi, { entityType: 'certificate', entityDocumentId: documentId, action: 'revoke', actor: user, before: { status: 'valid' }, after: { status: 'revoked', reason: reason.trim() } });
       return updated;
-    });
+    }));
   },
 
   /** Full certificate for its holder or a coordinator; others get null (404). */

@@ -3,7 +3,9 @@ import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../domain-errors';
 import { isResearcher, type CallerProfile } from '../../../content-access';
 import { fieldError, normalizeEnumSet } from '../../../enum-set';
-import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
+import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, isUniqueViolation, schoolYearOf } from '../../../training';
+import { asDecision } from '../../../domain-context';
+import { lockRows } from '../../../sql-dialect';
 import { storeEvidence } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
@@ -61,7 +63,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
   },
 
   async createManual(user: Data, teacherId: string, values: Data) {
-    return strapi.db.transaction(async () => {
+    return asDecision('submit', () => strapi.db.transaction(async () => {
       const teacher = await strapi.documents('api::teacher.teacher').findOne({ documentId: teacherId });
       if (!teacher) throw fieldError('teacher', `teacher ${teacherId} not found`);
       const record = await strapi.documents(CREDIT_UID as any).create({
@@ -69,12 +71,14 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       });
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'create', actor: user, after: creditSnapshot(record) });
       return this.output(record.documentId);
-    });
+    }));
   },
 
   /** Pending records may be corrected by whoever submitted them; approved hours are never edited in place. */
   async edit(user: Data, documentId: string, input: Data) {
-    return strapi.db.transaction(async () => {
+    return asDecision('edit', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock first: an approval in flight finishes before this edit reads the status.
+      await lockRows(strapi, trx, CREDIT_UID, 'document_id', [documentId]);
       const record = await this.load(documentId);
       if (!record || record.submittedBy?.id !== user.id) return null;
       if (record.status !== 'pending') {
@@ -85,7 +89,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       const updated = await strapi.documents(CREDIT_UID as any).update({ documentId, data: changes as any });
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: documentId, action: 'edit', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
       return this.output(documentId);
-    });
+    }));
   },
 
   /** Approve or reject pending records, all or nothing; nobody decides on their own hours or their own entries. */
@@ -94,9 +98,15 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       throw fieldError('records', 'records must be an array of 1 to 1000 credit-record documentIds');
     }
     if (decision === 'rejected' && (typeof reason !== 'string' || !reason.trim())) throw fieldError('reason', 'a rejection needs a reason');
-    return strapi.db.transaction(async () => {
-      const records = await Promise.all((documentIds as string[]).map((id) => this.load(id)));
-      const missing = (documentIds as string[]).filter((_, i) => !records[i]);
+    // The same record twice in one request is decided once.
+    const ids = [...new Set(documentIds as string[])];
+    return asDecision(decision === 'approved' ? 'approve' : 'reject', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock first (in id order, so overlapping bulk decisions cannot deadlock), then read the committed state:
+      // a concurrent decision on the same records has finished, and this one sees they are no longer pending.
+      await lockRows(strapi, trx, CREDIT_UID, 'document_id', ids);
+      const records = [];
+      for (const id of ids) records.push(await this.load(id));
+      const missing = ids.filter((_, i) => !records[i]);
       if (missing.length) throw new errors.NotFoundError(`Credit records not found: ${missing.join(', ')}`);
       const own = records.filter((r) => r.teacher?.user?.id === user.id || r.submittedBy?.id === user.id);
       if (own.length) throw forbidden(`Nobody approves their own record: ${own.map((r) => r.documentId).join(', ')}`);
@@ -107,14 +117,18 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
         const updated = await strapi.documents(CREDIT_UID as any).update({ documentId: record.documentId, data: data as any });
         await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: decision === 'approved' ? 'approve' : 'reject', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
       }
-      return Promise.all((documentIds as string[]).map((id) => this.output(id)));
-    });
+      const decided = [];
+      for (const id of ids) decided.push(await this.output(id));
+      return decided;
+    }));
   },
 
   /** A correction of approved hours: a new, approved record with the opposite hours that points at the original. */
   async reverse(user: Data, documentId: string, reason: unknown) {
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a reversal needs a reason');
-    return strapi.db.transaction(async () => {
+    return asDecision('reverse', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock the original first: a concurrent reversal waits, then finds this one's reversal.
+      await lockRows(strapi, trx, CREDIT_UID, 'document_id', [documentId]);
       const record = await this.load(documentId);
       if (!record) throw new errors.NotFoundError('Credit record not found');
       if (record.teacher?.user?.id === user.id) throw forbidden('Nobody corrects their own hours');
@@ -140,6 +154,10 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'reverse', actor: user, before: creditSnapshot(record), after: { reversal: reversal.documentId, reason: String(reason).trim() } });
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: reversal.documentId, action: 'create', actor: user, after: creditSnapshot(reversal) });
       return this.output(reversal.documentId);
+    })).catch((error) => {
+      // The unique index on the reverses link is the last word: a second reversal of the same record.
+      if (isUniqueViolation(error)) throw new ConflictError('This record is already reversed');
+      throw error;
     });
   },
 

@@ -7,7 +7,7 @@ const COURSE_UID = 'api::training-course.training-course';
 export default factories.createCoreController(COURSE_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
   const service = () => strapi.service(COURSE_UID as any) as any;
   // Teachers see courses once they are announced; planned courses are the coordinators' work in progress.
-  const scope = async (ctx) => ((await callerProfile(strapi, ctx)).role === 'coordinator' ? {} : { status: { $ne: 'planned' } });
+  const scope = async (ctx) => ((await callerProfile(strapi, ctx)).role === 'coordinator' ? {} : { courseStatus: { $ne: 'planned' } });
   return {
     async find(ctx) {
       await this.validateQuery(ctx);

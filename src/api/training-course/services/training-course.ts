@@ -3,8 +3,9 @@ import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../domain-errors';
 import type { CallerProfile } from '../../../content-access';
 import { fieldError } from '../../../enum-set';
-import { normalizePositions } from '../../../teacher-positions';
-import { assertHours, assertSchoolYear, audit, sameHours, schoolYearOf } from '../../../training';
+import { audit, isUniqueViolation } from '../../../training';
+import { asDecision } from '../../../domain-context';
+import { lockName, lockRows, tableOf } from '../../../sql-dialect';
 
 const COURSE_UID = 'api::training-course.training-course';
 const ENROLMENT_UID = 'api::enrolment.enrolment';
@@ -13,38 +14,19 @@ type Data = Record<string, any>;
 
 const CATEGORY_BY_MODE: Record<string, string> = { online: 'online', clinical_shadowing: 'clinical_shadowing', in_person: 'topic_training', blended: 'topic_training' };
 
-/** Module hours add up to the course hours; dates are ordered and fall in the course's school year. */
-function checkCourse(course: Data) {
-  course.audiencePositions = normalizePositions(course.audiencePositions);
-  const hours = assertHours(course.creditHours, 'creditHours');
-  const modules: Data[] = course.modules ?? [];
-  modules.forEach((module, i) => assertHours(module.hours, `modules.${i}.hours`));
-  const total = modules.reduce((sum, module) => sum + Number(module.hours), 0);
-  if (!sameHours(total, hours)) throw fieldError('modules', `modules add up to ${total} hours but creditHours is ${hours}; they must be equal`);
-  assertSchoolYear(course.schoolYear);
-  if (String(course.endDate) < String(course.startDate)) throw fieldError('endDate', 'endDate is before startDate');
-  if (schoolYearOf(course.startDate) !== course.schoolYear) {
-    throw fieldError('schoolYear', `startDate ${course.startDate} is in school year ${schoolYearOf(course.startDate)}, not ${course.schoolYear}`);
-  }
-}
-
 export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  // The course rules (module hours, dates, school year, capacity) live in the training guard, which every
+  // Document Service write passes through: this REST path and the admin panel share them.
   async createCourse(data: Data) {
     const { enrolledCount: _count, ...rest } = data;
-    checkCourse(rest);
     return strapi.documents(COURSE_UID as any).create({ data: { ...rest, enrolledCount: 0 }, populate: ['modules'] as any });
   },
 
   async updateCourse(documentId: string, data: Data) {
-    const course = (await strapi.documents(COURSE_UID as any).findOne({ documentId, populate: ['modules'] as any })) as Data | null;
+    const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId }, select: ['id'] });
     if (!course) return null;
     if (data.enrolledCount !== undefined) throw fieldError('enrolledCount', 'enrolledCount is kept by enrolments');
-    const merged = { ...course, ...data };
-    checkCourse(merged);
-    if (Number(merged.capacity) < course.enrolledCount) {
-      throw fieldError('capacity', `capacity ${merged.capacity} is below the ${course.enrolledCount} teachers already enrolled`);
-    }
-    return strapi.documents(COURSE_UID as any).update({ documentId, data: { ...data, audiencePositions: merged.audiencePositions }, populate: ['modules'] as any });
+    return strapi.documents(COURSE_UID as any).update({ documentId, data: data as any, populate: ['modules'] as any });
   },
 
   /**
@@ -54,14 +36,16 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
    */
   async enrol(profile: CallerProfile, user: Data, documentId: string) {
     const teacher = profile.teacher!;
-    return strapi.db.transaction(async ({ trx }) => {
+    const key = `${documentId}:${teacher.documentId}`;
+    return asDecision('enrol', () => strapi.db.transaction(async ({ trx }) => {
+      // One teacher's concurrent enrolments on one course queue here; the loser then finds the enrolment.
+      await lockName(strapi, trx, `enrolment:${key}`);
       const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId } });
       if (!course) throw new errors.NotFoundError('Course not found');
-      if (course.status !== 'open') throw new ConflictError(`The course is ${course.status}; enrolment is closed`);
+      if (course.courseStatus !== 'open') throw new ConflictError(`The course is ${course.courseStatus}; enrolment is closed`);
       if (!teacher.positions.some((position) => course.audiencePositions.includes(position))) {
         throw forbidden(`This course is for ${course.audiencePositions.join(', ')}; your positions are ${teacher.positions.join(', ')}`);
       }
-      const key = `${course.documentId}:${teacher.documentId}`;
       if (await strapi.db.query(ENROLMENT_UID as any).findOne({ where: { enrolmentKey: key } })) {
         throw new ConflictError('You are already enrolled on this course');
       }
@@ -74,6 +58,10 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
       });
       await audit(strapi, { entityType: 'enrolment', entityDocumentId: enrolment.documentId, action: 'enrol', actor: user, after: { course: course.code, teacher: teacher.documentId } });
       return enrolment;
+    })).catch((error) => {
+      // The unique enrolment key is the last word (and the seat taken above rolls back with it).
+      if (isUniqueViolation(error)) throw new ConflictError('You are already enrolled on this course');
+      throw error;
     });
   },
 
@@ -82,11 +70,14 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
     if (!Array.isArray(teacherDocumentIds) || teacherDocumentIds.length === 0 || teacherDocumentIds.some((id) => typeof id !== 'string')) {
       throw fieldError('teachers', 'teachers must be a non-empty array of teacher documentIds');
     }
-    return strapi.db.transaction(async () => {
+    const teachers = [...new Set(teacherDocumentIds as string[])];
+    return asDecision('complete', () => strapi.db.transaction(async ({ trx }) => {
+      // Lock the enrolments first (id order): a concurrent completion waits, then reads `completed`.
+      await lockRows(strapi, trx, ENROLMENT_UID, 'enrolment_key', teachers.map((teacher) => `${documentId}:${teacher}`));
       const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId } });
       if (!course) throw new errors.NotFoundError('Course not found');
       const results: Data[] = [];
-      for (const teacherDocumentId of teacherDocumentIds as string[]) {
+      for (const teacherDocumentId of teachers) {
         const enrolment = await strapi.db.query(ENROLMENT_UID as any).findOne({
           where: { enrolmentKey: `${course.documentId}:${teacherDocumentId}` },
           populate: { teacher: { populate: { user: { select: ['id'] } } } },
@@ -94,7 +85,9 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
         if (!enrolment) throw fieldError('teachers', `teacher ${teacherDocumentId} is not enrolled on ${course.code}`);
         if (enrolment.status === 'completed') throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
         if (enrolment.teacher.user?.id === user.id) throw forbidden('Nobody approves their own hours');
-        await strapi.db.query(ENROLMENT_UID as any).update({ where: { id: enrolment.id }, data: { status: 'completed', completedAt: new Date() } });
+        // Conditional update as well as the lock: only an enrolment still `enrolled` becomes completed.
+        const changed = await trx(tableOf(strapi, ENROLMENT_UID)).where({ id: enrolment.id, status: 'enrolled' }).update({ status: 'completed', completed_at: new Date() });
+        if (!changed) throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
         const record = await strapi.documents(CREDIT_UID as any).create({
           data: {
             teacher: teacherDocumentId,
@@ -108,12 +101,17 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
             submittedBy: user.documentId,
             decidedBy: user.documentId,
             decidedAt: new Date(),
+            // One completion credit per course and teacher, enforced by the unique index on externalRef.
+            externalRef: `course:${course.documentId}:${teacherDocumentId}`,
           },
         });
         await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'credit_course_completion', actor: user, after: { course: course.code, hours: Number(course.creditHours), status: 'approved' } });
         results.push({ teacher: teacherDocumentId, creditRecord: record.documentId, hours: Number(course.creditHours) });
       }
       return results;
+    })).catch((error) => {
+      if (isUniqueViolation(error)) throw new ConflictError('The course hours are already credited to this teacher');
+      throw error;
     });
   },
 }));
