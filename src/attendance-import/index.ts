@@ -5,7 +5,7 @@ import { audit } from '../training';
 import { joinTable, lockName, tableOf } from '../sql-dialect';
 import { asDecision } from '../domain-context';
 import { readRows } from '../spreadsheet';
-import { mapHeader, parseRow, type ColumnMap, type ImportRow, type RowError } from './columns';
+import { mapHeader, normalizeText, parseRow, type ColumnMap, type ImportRow, type RowError } from './columns';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 const LOOKUP_BATCH = 1000;
@@ -20,14 +20,24 @@ export interface ImportOptions {
   partial?: boolean;
 }
 
+export interface SkippedRow {
+  row: number;
+  reason: string;
+  record: string;
+}
+
 export interface ImportReport {
   dryRun: boolean;
   rows: number;
   valid: number;
   alreadyImported: number;
   imported: number;
+  /** Of those imported, hours of the importing coordinator's own profile: stored pending for someone else. */
+  pendingOwn: number;
   errorCount: number;
   errors: RowError[];
+  /** Every row skipped because it was imported before, with when and by whom (the first 1000). */
+  skipped: SkippedRow[];
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -50,6 +60,7 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
     if (problems.length < MAX_REPORTED_ERRORS) problems.push(error);
   };
   const teacherIds = new Map<string, number>();
+  const teacherNames = new Map<string, string>();
   const courseIds = new Map<string, number>();
   const firstRowOf = new Map<string, number>();
   const accepted: (ImportRow & { teacherId: number; courseId: number | null })[] = [];
@@ -60,8 +71,11 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
   const resolve = async (batch: ImportRow[]) => {
     const staff = [...new Set(batch.map((r) => r.staffNumber))].filter((s) => !teacherIds.has(s));
     for (const part of chunks(staff, 500)) {
-      const found = await strapi.db.query('api::teacher.teacher').findMany({ where: { staffNumber: { $in: part } }, select: ['id', 'staffNumber'] });
-      for (const teacher of found) teacherIds.set(teacher.staffNumber, teacher.id);
+      const found = await strapi.db.query('api::teacher.teacher').findMany({ where: { staffNumber: { $in: part } }, select: ['id', 'staffNumber', 'name'] });
+      for (const teacher of found) {
+        teacherIds.set(teacher.staffNumber, teacher.id);
+        teacherNames.set(teacher.staffNumber, teacher.name);
+      }
     }
     const codes = [...new Set(batch.map((r) => r.courseCode).filter(Boolean) as string[])].filter((c) => !courseIds.has(c));
     if (codes.length) {
@@ -70,8 +84,11 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
     }
     for (const row of batch) {
       const teacherId = teacherIds.get(row.staffNumber);
+      const sameName = (a: string, b: string) => normalizeText(a).replace(/\s+/g, '') === normalizeText(b).replace(/\s+/g, '');
       if (!teacherId) report({ row: row.row, column: 'staffNumber', reason: `unknown staff number "${row.staffNumber}"` });
-      else if (row.courseCode && !courseIds.has(row.courseCode)) report({ row: row.row, column: 'courseCode', reason: `unknown course code "${row.courseCode}"` });
+      else if (row.name && !sameName(row.name, teacherNames.get(row.staffNumber) ?? '')) {
+        report({ row: row.row, column: 'name', reason: `姓名 "${row.name}" is not the teacher with staff number ${row.staffNumber}` });
+      } else if (row.courseCode && !courseIds.has(row.courseCode)) report({ row: row.row, column: 'courseCode', reason: `unknown course code "${row.courseCode}"` });
       else accepted.push({ ...row, teacherId, courseId: row.courseCode ? courseIds.get(row.courseCode)! : null });
     }
   };
@@ -113,20 +130,45 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
     valid: accepted.length,
     alreadyImported: 0,
     imported: 0,
+    pendingOwn: 0,
     errorCount,
     errors: problems.sort((a, b) => a.row - b.row),
+    skipped: [],
   };
   const table = tableOf(strapi, CREDIT_UID);
-  // Rows imported before are skipped, so importing the same file again adds nothing.
+  const submitter = joinTable(strapi, CREDIT_UID, 'submittedBy');
+  const users = tableOf(strapi, 'plugin::users-permissions.user');
+  // Rows imported before are skipped, so importing the same file again adds nothing; each skipped row is
+  // reported with the record it matched, when and by whom. A row also matches by the identity it had before
+  // the training was part of it, so files imported then are not imported twice.
   const importedBefore = async (knex: typeof strapi.db.connection) => {
-    const existing = new Set<string>();
-    for (const part of chunks(accepted.map((r) => r.externalRef), 500)) {
-      const found = await knex(table).whereIn('external_ref', part).select('external_ref');
-      for (const row of found) existing.add(row.external_ref);
+    const existing = new Map<string, { record: string; at: Date | string; by: string | null }>();
+    const refs = accepted.flatMap((r) => (r.legacyRef ? [r.externalRef, r.legacyRef] : [r.externalRef]));
+    for (const part of chunks(refs, 500)) {
+      const found = await knex({ c: table })
+        .leftJoin({ s: submitter.name }, `s.${submitter.own}`, 'c.id')
+        .leftJoin({ u: users }, 'u.id', `s.${submitter.other}`)
+        .whereIn('c.external_ref', part)
+        .select({ ref: 'c.external_ref', record: 'c.document_id', at: 'c.created_at', by: 'u.username' });
+      for (const row of found) existing.set(row.ref, { record: row.record, at: row.at, by: row.by });
     }
-    return existing;
+    const skipped: SkippedRow[] = [];
+    const isFresh = (r: ImportRow) => {
+      const match = existing.get(r.externalRef) ?? (r.legacyRef ? existing.get(r.legacyRef) : undefined);
+      if (!match) return true;
+      const day = new Date(match.at).toISOString().slice(0, 10);
+      skipped.push({ row: r.row, record: match.record, reason: `imported on ${day} by ${match.by ?? 'an earlier import'}` });
+      return false;
+    };
+    const fresh = accepted.filter(isFresh);
+    return { fresh, skipped };
   };
-  if (options.dryRun) return { ...result, alreadyImported: (await importedBefore(strapi.db.connection)).size };
+  const withSkipped = (skipped: SkippedRow[]) => ({ alreadyImported: skipped.length, skipped: skipped.slice(0, MAX_REPORTED_ERRORS) });
+  if (options.dryRun) return { ...result, ...withSkipped((await importedBefore(strapi.db.connection)).skipped) };
+
+  // Separation of duties: hours for the importing coordinator's own teacher profile are stored pending, for
+  // another coordinator to decide; nobody approves their own hours, on any path.
+  const ownProfile = await strapi.db.query('api::teacher.teacher').findOne({ where: { user: { id: options.actor.id } }, select: ['id'] });
 
   const links = {
     teacher: joinTable(strapi, CREDIT_UID, 'teacher'),
@@ -138,14 +180,14 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
     // Lock first, then check what is already there: the same sheet sent twice at once is imported once,
     // and the second request reports its rows as already imported.
     await lockName(strapi, trx, 'attendance-import');
-    const existing = await importedBefore(trx);
-    const fresh = accepted.filter((r) => !existing.has(r.externalRef));
-    result.alreadyImported = existing.size;
+    const { fresh, skipped } = await importedBefore(trx);
+    Object.assign(result, withSkipped(skipped));
     if (errorCount > 0 && !options.partial) {
       throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result, errors: result.errors });
     }
     if (fresh.length === 0) return result;
     const now = new Date();
+    const isOwn = (r: { teacherId: number }) => ownProfile?.id === r.teacherId;
     for (const part of chunks(fresh, INSERT_BATCH)) {
       const documentIds = part.map(() => createId());
       await trx(table).insert(
@@ -156,8 +198,9 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
           date: r.date,
           school_year: r.schoolYear,
           source: 'import',
-          status: 'approved',
-          decided_at: now,
+          status: isOwn(r) ? 'pending' : 'approved',
+          decided_at: isOwn(r) ? null : now,
+          note: r.training,
           external_ref: r.externalRef,
           created_at: now,
           updated_at: now,
@@ -182,7 +225,7 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
           actor_username: options.actor.username,
           at: now,
           before: null,
-          after: JSON.stringify({ documentId: documentIds[i], staffNumber: r.staffNumber, category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: 'import', status: 'approved', externalRef: r.externalRef, row: r.row }),
+          after: JSON.stringify({ documentId: documentIds[i], staffNumber: r.staffNumber, category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: 'import', status: isOwn(r) ? 'pending' : 'approved', training: r.training, externalRef: r.externalRef, row: r.row }),
           created_at: now,
           updated_at: now,
           published_at: now,
@@ -191,15 +234,15 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
       await link('teacher', part.map((r, i) => ({ own: ids[i], other: r.teacherId })));
       await link('course', part.map((r, i) => ({ own: ids[i], other: r.courseId })));
       await link('submittedBy', ids.map((id) => ({ own: id, other: options.actor.id })));
-      await link('decidedBy', ids.map((id) => ({ own: id, other: options.actor.id })));
+      await link('decidedBy', ids.map((id, i) => ({ own: id, other: isOwn(part[i]) ? null : options.actor.id })));
     }
     await audit(strapi, {
       entityType: 'credit-import',
       entityDocumentId: createId(),
       action: 'import',
       actor: options.actor,
-      after: { rows, imported: fresh.length, alreadyImported: existing.size, errorCount, partial: Boolean(options.partial) },
+      after: { rows, imported: fresh.length, alreadyImported: skipped.length, pendingOwn: fresh.filter(isOwn).length, errorCount, partial: Boolean(options.partial) },
     });
-    return { ...result, imported: fresh.length };
+    return { ...result, imported: fresh.length, pendingOwn: fresh.filter(isOwn).length };
   }));
 }

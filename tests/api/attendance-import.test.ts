@@ -43,7 +43,7 @@ describe('attendance import', () => {
     const before = await count();
     const res = await upload(write('dry.csv', iconv.encode(GOOD, 'gbk')), '?dryRun=true');
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ dryRun: true, rows: 3, valid: 3, alreadyImported: 0, imported: 0, errorCount: 0, errors: [] });
+    expect(res.body.data).toEqual({ dryRun: true, rows: 3, valid: 3, alreadyImported: 0, imported: 0, pendingOwn: 0, errorCount: 0, errors: [], skipped: [] });
     expect(await count()).toBe(before);
   });
 
@@ -75,6 +75,12 @@ describe('attendance import', () => {
     const res = await upload(write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(GOOD, 'utf8')])));
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ rows: 3, valid: 3, alreadyImported: 3, imported: 0 });
+    // Nothing is skipped silently: every row says which record it matched, when and by whom.
+    expect(res.body.data.skipped.map((s) => s.row)).toEqual([2, 3, 4]);
+    for (const skipped of res.body.data.skipped) {
+      expect(skipped.reason).toMatch(new RegExp(`^imported on \\d{4}-\\d{2}-\\d{2} by ${u.coordinator.user.username}$`));
+      expect(typeof skipped.record).toBe('string');
+    }
     expect(await count()).toBe(before);
   });
 
@@ -143,7 +149,7 @@ describe('attendance import', () => {
   });
 
   test('2,400 rows cross the lookup and insert batches in one go, and again adds nothing', async () => {
-    const lines = Array.from({ length: 2400 }, (_, i) => `${i % 2 ? 'T1001' : 'T1002'},x,2025-${String(9 + (i % 4)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},1,网络培训,,BIG-${i}`);
+    const lines = Array.from({ length: 2400 }, (_, i) => `${i % 2 ? 'T1001,张老师' : 'T1002,李老师'},2025-${String(9 + (i % 4)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},1,网络培训,,BIG-${i}`);
     const file = write('big.csv', ['工号,姓名,培训日期,学时,培训类别,课程代码,记录编号', ...lines].join('\n'));
     const before = await count();
     const res = await upload(file);
@@ -163,5 +169,79 @@ describe('attendance import', () => {
     expect((await app.http().post('/api/credit-records/import').attach('file', file)).status).toBe(403);
     const none = await app.http().post('/api/credit-records/import').set(bearer(u.coordinator.jwt));
     expect(none.status).toBe(400);
+  });
+
+  test('two trainings on one day are two records; the same training twice in a file is a duplicate', async () => {
+    const header = '工号,姓名,培训项目,培训日期,学时,培训类别';
+    const file = write('trainings.csv', [header, 'T1002,李老师,沙盘游戏入门,2026-05-06,2,专题培训', 'T1002,李老师,团体辅导技术,2026-05-06,2,专题培训'].join('\n'));
+    const before = await count();
+    const res = await upload(file);
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ rows: 2, imported: 2, errorCount: 0 });
+    expect(await count()).toBe(before + 2);
+    const notes = await app.strapi.db.query('api::credit-record.credit-record' as any).findMany({ where: { date: '2026-05-06' }, select: ['note'] });
+    expect(notes.map((r) => r.note).sort()).toEqual(['团体辅导技术', '沙盘游戏入门']);
+    const twice = write('twice.csv', [header, 'T1001,张老师,沙盘游戏入门,2026-05-07,2,专题培训', 'T1001,张老师,沙盘游戏入门,2026-05-07,2,专题培训'].join('\n'));
+    const dup = await upload(twice);
+    expect(dup.status).toBe(400);
+    expect(dup.body.error.details.errors).toEqual([{ row: 3, column: 'row', reason: 'duplicate of row 2 in this file' }]);
+  });
+
+  test('a file imported before the training counted keeps matching its records', async () => {
+    const old = write('legacy-old.csv', ['工号,姓名,培训日期,学时,培训类别', 'T1001,张老师,2026-05-20,3,校本培训'].join('\n'));
+    expect((await upload(old)).body.data).toMatchObject({ imported: 1 });
+    const before = await count();
+    const again = await upload(write('legacy-new.csv', ['工号,姓名,培训项目,培训日期,学时,培训类别', 'T1001,张老师,心理危机干预,2026-05-20,3,校本培训'].join('\n')));
+    expect(again.status).toBe(200);
+    expect(again.body.data).toMatchObject({ imported: 0, alreadyImported: 1 });
+    expect(await count()).toBe(before);
+  });
+
+  test('姓名 must be the teacher of 工号; a blank 姓名 is not checked', async () => {
+    const res = await upload(write('names.csv', csv('T1001,李老师,2026-05-08,1,专题培训,', 'T1002,,2026-05-08,1,专题培训,', 'T1002, 李 老师 ,2026-05-09,1,专题培训,')));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors).toEqual([{ row: 2, column: 'name', reason: '姓名 "李老师" is not the teacher with staff number T1001' }]);
+  });
+
+  test('full-width digits and punctuation are read as what they mean', async () => {
+    const res = await upload(write('fullwidth.csv', csv('Ｔ１００１,张老师,２０２６／５／１０,２．５,专题培训,')));
+    expect(res.status).toBe(201);
+    const record = await app.strapi.db.query('api::credit-record.credit-record' as any).findOne({ where: { date: '2026-05-10' }, populate: { teacher: { select: ['staffNumber'] } } });
+    expect([record.teacher.staffNumber, Number(record.hours)]).toEqual(['T1001', 2.5]);
+  });
+
+  test('an XLSX with blank and formatted-empty rows, and Excel serial dates as numbers or text, is imported', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('考勤');
+    sheet.addRow(['工号', '姓名', '培训日期', '学时', '培训类别', '记录编号']);
+    sheet.addRow(['T1001', '张老师', 46150, 1, '专题培训', 'SER-1']); // 2026-05-08 as an Excel serial number
+    sheet.addRow([]);
+    sheet.addRow(['T1002', '李老师', '46151', 1, '专题培训', 'SER-2']);
+    for (let i = 0; i < 100; i += 1) {
+      const row = sheet.addRow(['', null, '', '', '', '']);
+      row.eachCell({ includeEmpty: true }, (cell) => {
+        cell.border = { top: { style: 'thin' } };
+        cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF00' } };
+      });
+    }
+    const res = await upload(write('blank-rows.xlsx', Buffer.from(await workbook.xlsx.writeBuffer())));
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ rows: 2, imported: 2, errorCount: 0 });
+    const dates = await app.strapi.db.query('api::credit-record.credit-record' as any).findMany({ where: { externalRef: { $in: ['ext:SER-1', 'ext:SER-2'] } }, select: ['date'], orderBy: { date: 'asc' } });
+    expect(dates.map((r) => r.date)).toEqual(['2026-05-08', '2026-05-09']);
+  });
+
+  test("a coordinator's own hours in an import are stored pending for another coordinator, never approved", async () => {
+    const school = await createSchool(app.strapi);
+    const both = await createUser(app.strapi, { role: 'coordinator', teacher: { name: '周协调', staffNumber: 'T7777', schoolDocumentId: school.documentId, positions: ['subject'] } });
+    const res = await app.http().post('/api/credit-records/import').set(bearer(both.jwt)).attach('file', write('own.csv', csv('T7777,周协调,2026-05-11,40,专题培训,', 'T1001,张老师,2026-05-11,1,专题培训,')));
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ imported: 2, pendingOwn: 1 });
+    const own = await app.strapi.db.query('api::credit-record.credit-record' as any).findOne({ where: { teacher: { staffNumber: 'T7777' } }, populate: { decidedBy: true } });
+    expect([own.status, own.decidedBy, own.decidedAt]).toEqual(['pending', null, null]);
+    expect((await app.http().post(`/api/credit-records/${own.documentId}/approve`).set(bearer(both.jwt))).status).toBe(403);
+    const approved = await app.http().post(`/api/credit-records/${own.documentId}/approve`).set(bearer(u.coordinator.jwt));
+    expect(approved.status).toBe(200);
+    expect(approved.body.data.status).toBe('approved');
   });
 });

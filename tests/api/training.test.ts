@@ -138,6 +138,23 @@ describe('the credit-hour ledger', () => {
     expect(again.status).toBe(409);
   });
 
+  test("a coordinator completing their own enrolment is credited pending, for another coordinator to decide", async () => {
+    const school = await createSchool(app.strapi);
+    const both = await createUser(app.strapi, { role: 'coordinator', teacher: { name: '周协调', schoolDocumentId: school.documentId, positions: ['homeroom'] } });
+    const created = await app.http().post('/api/training-courses').set(as('coordinator')).send({ data: course({ code: 'B-2025-OWN', courseStatus: 'open' }) });
+    expect(created.status).toBe(201);
+    const ownCourse = created.body.data.documentId;
+    // The coordinator enrols as the teacher they also are (through the service: the enrol route is for teachers).
+    await app.strapi.service('api::training-course.training-course' as any).enrol({ role: 'teacher', teacher: { documentId: both.teacher!.documentId, positions: ['homeroom'] } }, both.user, ownCourse);
+    const res = await app.http().post(`/api/training-courses/${ownCourse}/complete`).set(bearer(both.jwt)).send({ data: { teachers: [both.teacher!.documentId] } });
+    expect(res.status).toBe(200);
+    expect(res.body.data[0]).toMatchObject({ status: 'pending', hours: 16 });
+    const record = await app.strapi.db.query('api::credit-record.credit-record' as any).findOne({ where: { documentId: res.body.data[0].creditRecord }, populate: { decidedBy: true } });
+    expect([record.status, record.decidedBy, record.decidedAt]).toEqual(['pending', null, null]);
+    expect((await app.http().post(`/api/credit-records/${record.documentId}/approve`).set(bearer(both.jwt))).status).toBe(403);
+    expect((await app.http().post(`/api/credit-records/${record.documentId}/approve`).set(as('coordinator2'))).status).toBe(200);
+  });
+
   test('a teacher submits their own external hours as pending; the school year is derived', async () => {
     const res = await submitOwn('homeroom', { category: 'school_based', hours: 2.5, date: '2026-03-12', note: '校本培训：情绪辅导' });
     expect(res.status).toBe(201);
@@ -253,7 +270,8 @@ describe('the credit-hour ledger', () => {
     const others = await app.http().get('/api/credit-records').set(as('subject'));
     expect(others.body.data.map((r) => Number(r.hours))).toEqual([3]);
     const all = await app.http().get('/api/credit-records?pagination[pageSize]=100').set(as('coordinator'));
-    expect(all.body.meta.pagination.total).toBe(own.body.meta.pagination.total + 1);
+    // Everyone's: the homeroom teacher's, the subject teacher's one, and the coordinator-teacher's own pending one.
+    expect(all.body.meta.pagination.total).toBe(own.body.meta.pagination.total + 2);
     expect((await app.http().get('/api/credit-records')).status).toBe(403);
   });
 });

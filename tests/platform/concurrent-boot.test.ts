@@ -101,6 +101,9 @@ test('the reference keys are unique in the database itself', async () => {
   const knex = app!.strapi.db.connection;
   const row = await knex('themes').first();
   const { id: _id, document_id: _d, ...copy } = row;
+  const indexes = await knex.raw(app!.strapi.db.dialect.client === 'postgres' ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'themes'" : 'PRAGMA index_list(themes)');
+  const names = (Array.isArray(indexes) ? indexes : indexes.rows).map((index: { name: string }) => index.name);
+  expect(names).toContain('themes_slug_key_unique');
   await expect(knex('themes').insert({ ...copy, document_id: 'duplicate-theme-row' })).rejects.toThrow();
 });
 

@@ -84,7 +84,8 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
         });
         if (!enrolment) throw fieldError('teachers', `teacher ${teacherDocumentId} is not enrolled on ${course.code}`);
         if (enrolment.status === 'completed') throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
-        if (enrolment.teacher.user?.id === user.id) throw forbidden('Nobody approves their own hours');
+        // Separation of duties: a coordinator's own completion is credited pending, for another coordinator.
+        const own = enrolment.teacher.user?.id === user.id;
         // Conditional update as well as the lock: only an enrolment still `enrolled` becomes completed.
         const changed = await trx(tableOf(strapi, ENROLMENT_UID)).where({ id: enrolment.id, status: 'enrolled' }).update({ status: 'completed', completed_at: new Date() });
         if (!changed) throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
@@ -97,16 +98,15 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
             date: course.endDate,
             schoolYear: course.schoolYear,
             source: 'course_completion',
-            status: 'approved',
+            status: own ? 'pending' : 'approved',
             submittedBy: user.documentId,
-            decidedBy: user.documentId,
-            decidedAt: new Date(),
+            ...(own ? {} : { decidedBy: user.documentId, decidedAt: new Date() }),
             // One completion credit per course and teacher, enforced by the unique index on externalRef.
             externalRef: `course:${course.documentId}:${teacherDocumentId}`,
           },
         });
-        await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'credit_course_completion', actor: user, after: { course: course.code, hours: Number(course.creditHours), status: 'approved' } });
-        results.push({ teacher: teacherDocumentId, creditRecord: record.documentId, hours: Number(course.creditHours) });
+        await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'credit_course_completion', actor: user, after: { course: course.code, hours: Number(course.creditHours), status: record.status } });
+        results.push({ teacher: teacherDocumentId, creditRecord: record.documentId, hours: Number(course.creditHours), status: record.status });
       }
       return results;
     })).catch((error) => {
