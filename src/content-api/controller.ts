@@ -2,7 +2,7 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ContentUid } from '../curriculum';
 import { callerProfile } from '../content-access';
-import { rejectJsonFilters } from '../query-guards';
+import { rejectIdentityPredicates, rejectJsonFilters } from '../query-guards';
 
 /** Validated and sanitized `data` of a write request; a missing or non-object `data` is a 400. */
 async function writeInput(controller: any, ctx: any) {
@@ -31,6 +31,7 @@ export function createCurriculumController(uid: ContentUid) {
         await this.validateQuery(ctx);
         const query = await this.sanitizeQuery(ctx);
         rejectJsonFilters(strapi, uid, query.filters);
+        rejectIdentityPredicates(strapi, uid, query);
         // The service sanitizes with `output` before it caches a page, so what it returns is already public.
         const { results, pagination } = await service().list(await callerProfile(strapi, ctx), query, output);
         return this.transformResponse(results, { pagination });
@@ -40,6 +41,7 @@ export function createCurriculumController(uid: ContentUid) {
         await this.validateQuery(ctx);
         const query = await this.sanitizeQuery(ctx);
         rejectJsonFilters(strapi, uid, query.filters);
+        rejectIdentityPredicates(strapi, uid, query);
         const entity = await service().get(await callerProfile(strapi, ctx), ctx.params.id, query);
         if (!entity) return ctx.notFound('Document not found');
         return this.transformResponse(await output(entity));

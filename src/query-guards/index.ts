@@ -119,3 +119,90 @@ export function filterShapeGuard(strapi: Core.Strapi) {
     return next();
   };
 }
+
+/**
+ * Who wrote a resource and where: teachers, schools and accounts. While a resource is under blind review a
+ * predicate or a sort over these would tell a reviewer its author or school (one result for the right school,
+ * none for a wrong one), so the content API lets nobody filter or sort by them, at any depth — the answer is
+ * the same 400 whatever the value, the direction, and whether anything is under review.
+ */
+export const IDENTITY_TARGETS = new Set(['api::teacher.teacher', 'api::school.school', 'plugin::users-permissions.user', 'admin::user']);
+
+const identityError = (param: 'filters' | 'sort', path: string[]) => {
+  const dotted = path.join('.');
+  const message = `${param === 'filters' ? 'Filtering' : 'Sorting'} by ${dotted} is not supported: authors and schools are not searchable (blind review)`;
+  return new errors.ValidationError(message, { key: path[path.length - 1], path: dotted, source: 'query', param, errors: [{ path: [param, ...path], message, name: 'ValidationError' }] });
+};
+
+/** The attribute `key` of `uid` leads to an identity (a teacher, school or account, or a polymorphic relation). */
+function identityAttribute(strapi: Core.Strapi, uid: string, key: string): { identity: boolean; next?: string } {
+  const attribute = (strapi.getModel(uid as any) as { attributes: Record<string, Attribute & { relation?: string }> } | undefined)?.attributes?.[key];
+  if (!attribute) return { identity: false };
+  if (attribute.type === 'relation') {
+    if (!attribute.target || IDENTITY_TARGETS.has(attribute.target)) return { identity: true };
+    return { identity: false, next: attribute.target };
+  }
+  if (attribute.type === 'component') return { identity: false, next: attribute.component };
+  if (attribute.type === 'media') return { identity: false, next: 'plugin::upload.file' };
+  if (attribute.type === 'dynamiczone') return { identity: true };
+  return { identity: false };
+}
+
+function walkIdentityFilters(strapi: Core.Strapi, uid: string, filters: unknown, path: string[]): void {
+  const items = Array.isArray(filters) ? filters : listOf(filters);
+  if (items && !isPlainObject(filters)) {
+    items.forEach((item) => walkIdentityFilters(strapi, uid, item, path));
+    return;
+  }
+  if (!isPlainObject(filters)) return;
+  for (const [key, value] of Object.entries(filters)) {
+    if (key.startsWith('$')) {
+      // $and/$or/$not, and operators of the current field (whose values are plain values, or lists of them).
+      if (LOGICAL.has(key) || key === '$elemMatch') walkIdentityFilters(strapi, uid, value, [...path, key]);
+      continue;
+    }
+    if (/^\d+$/.test(key)) {
+      walkIdentityFilters(strapi, uid, value, path);
+      continue;
+    }
+    const { identity, next } = identityAttribute(strapi, uid, key);
+    const here = [...path.filter((p) => !p.startsWith('$')), key];
+    if (identity) throw identityError('filters', here);
+    if (next && value && typeof value === 'object') walkIdentityFilters(strapi, next, value, here);
+  }
+}
+
+/** Field paths of a sort in any of Strapi's shapes: 'a.b:asc', 'a:desc,b', ['a.b:asc'], { a: { b: 'asc' } }, [{ a: 'asc' }]. */
+function sortPaths(sort: unknown): string[][] {
+  if (typeof sort === 'string') {
+    return sort.split(',').map((part) => part.trim().split(':')[0].split('.').filter(Boolean)).filter((p) => p.length);
+  }
+  if (Array.isArray(sort)) return sort.flatMap(sortPaths);
+  if (!isPlainObject(sort)) return [];
+  const numbered = listOf(sort);
+  if (numbered) return numbered.flatMap(sortPaths);
+  return Object.entries(sort).flatMap(([key, value]) => {
+    const deeper = isPlainObject(value) || Array.isArray(value) ? sortPaths(value) : [];
+    return deeper.length ? deeper.map((rest) => [key, ...rest]) : [[key]];
+  });
+}
+
+/**
+ * Refuses (400) filters and sorts of a content-API list that reach an author, a school or an account through
+ * any relation, at any depth and inside $and/$or/$not. Run after the route's own validation, on the client's
+ * query only — the server's own scoping (a teacher's drafts are theirs) is added after it.
+ */
+export function rejectIdentityPredicates(strapi: Core.Strapi, uid: string, query: { filters?: unknown; sort?: unknown } | undefined): void {
+  if (!query) return;
+  if (query.filters !== undefined) walkIdentityFilters(strapi, uid, query.filters, []);
+  if (query.sort !== undefined && query.sort !== null) {
+    for (const path of sortPaths(query.sort)) {
+      let current: string | undefined = uid;
+      for (let i = 0; i < path.length && current; i++) {
+        const { identity, next } = identityAttribute(strapi, current, path[i]);
+        if (identity) throw identityError('sort', path.slice(0, i + 1));
+        current = next;
+      }
+    }
+  }
+}

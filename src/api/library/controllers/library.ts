@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
-import { rejectJsonFilters } from '../../../query-guards';
+import { callerProfile, canReadCounselingCases } from '../../../content-access';
+import { forbidden } from '../../../domain-errors';
+import { rejectIdentityPredicates, rejectJsonFilters } from '../../../query-guards';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -17,12 +18,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const library = await strapi.db.query('api::library.library' as any).findOne({ where: { key: ctx.params.key } });
     if (!library) return ctx.notFound(`No library "${ctx.params.key}"`);
     const uid = CONTENT_UIDS[library.resourceType as ContentType];
+    // Before the query is looked at: whatever a non-reader asks of the cases library, the answer is 403.
+    const profile = await callerProfile(strapi, ctx);
+    if (library.resourceType === 'counseling-case' && !canReadCounselingCases(profile)) {
+      throw forbidden('Counselling cases are for researchers and mental-health teachers');
+    }
     const contentApi = strapi.contentAPI;
     const schema = strapi.getModel(uid as any);
     await contentApi.validate.query(ctx.query, schema, { auth: ctx.state.auth });
     const query = await contentApi.sanitize.query(ctx.query, schema, { auth: ctx.state.auth });
     rejectJsonFilters(strapi, uid, query.filters);
-    const result = await strapi.service('api::library.library').entries(await callerProfile(strapi, ctx), library, query);
+    rejectIdentityPredicates(strapi, uid, query);
+    const result = await strapi.service('api::library.library').entries(profile, library, query);
     const data = await contentApi.sanitize.output(result.data, schema);
     ctx.body = { data, meta: { library: result.library, pagination: result.pagination } };
   },

@@ -1,4 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
+import { callerProfile } from '../../../content-access';
+import { rejectIdentityPredicates } from '../../../query-guards';
 
 const REVIEW_UID = 'api::review.review';
 
@@ -9,12 +11,13 @@ export default factories.createCoreController(REVIEW_UID as any, ({ strapi }: { 
     async find(ctx) {
       await this.validateQuery(ctx);
       const query = await this.sanitizeQuery(ctx);
-      const { results, pagination } = await service().listMine(ctx.state.user.id, query);
+      rejectIdentityPredicates(strapi, REVIEW_UID, query);
+      const { results, pagination } = await service().listMine(ctx.state.user.id, query, await callerProfile(strapi, ctx));
       return this.transformResponse(await this.sanitizeOutput(results, ctx), { pagination });
     },
 
     async findOne(ctx) {
-      const review = await service().getMine(ctx.state.user.id, ctx.params.id);
+      const review = await service().getMine(ctx.state.user.id, ctx.params.id, await callerProfile(strapi, ctx));
       if (!review) return ctx.notFound('Review not found');
       return this.transformResponse(await this.sanitizeOutput(review, ctx));
     },
@@ -28,7 +31,7 @@ export default factories.createCoreController(REVIEW_UID as any, ({ strapi }: { 
 
     /** PUT /reviews/:id { data: { scores: { criterionKey: score }, comment } } — the reviewer scores. */
     async update(ctx) {
-      const review = await service().score(ctx.state.user.id, ctx.params.id, (ctx.request.body as any)?.data ?? {});
+      const review = await service().score(ctx.state.user.id, ctx.params.id, (ctx.request.body as any)?.data ?? {}, await callerProfile(strapi, ctx));
       if (!review) return ctx.notFound('Review not found');
       return this.transformResponse(await this.sanitizeOutput(review, ctx));
     },

@@ -1,6 +1,8 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { fieldError } from '../../../domain-errors';
+import { fieldError, forbidden } from '../../../domain-errors';
+import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
+import { isMentalHealthTeacher, type TeacherPosition } from '../../../teacher-positions';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { DETAIL_POPULATE } from '../../../content-api/populate';
 import { ConflictError, keys, weightedScore } from '../../../selection';
@@ -12,6 +14,9 @@ const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';
 const USER_UID = 'plugin::users-permissions.user';
 type Data = Record<string, any>;
+
+const CASE = 'counseling-case';
+const casesForbidden = () => forbidden('Counselling cases are for researchers and mental-health teachers');
 
 
 // A reviewer's view: the resource and the rubric, never who submitted it or from which school.
@@ -51,11 +56,22 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
       if (!reviewer || !['researcher', 'teacher'].includes(reviewer.role?.type)) {
         throw fieldError('reviewer', `reviewer "${input.reviewer}" is not a researcher or teacher account`);
       }
-      if (submission.submitter?.user?.id === reviewer.id) throw new ConflictError('回避: a reviewer cannot review their own submission');
       const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
         where: { user: { id: reviewer.id } },
+        select: ['id', 'documentId', 'positions'],
         populate: { school: { select: ['id'] } },
       });
+      // A counselling case is read in full by its reviewers, so only those who may read cases review one.
+      if (submission.resourceType === CASE) {
+        const profile: CallerProfile = {
+          role: reviewer.role.type,
+          teacher: reviewerTeacher ? { documentId: reviewerTeacher.documentId, positions: (reviewerTeacher.positions ?? []) as TeacherPosition[], schoolDocumentId: null } : null,
+        };
+        if (!canReadCounselingCases(profile)) {
+          throw fieldError('reviewer', `reviewer "${input.reviewer}" may not read counselling cases: a case is reviewed by researchers and mental-health teachers only`);
+        }
+      }
+      if (submission.submitter?.user?.id === reviewer.id) throw new ConflictError('回避: a reviewer cannot review their own submission');
       if (submission.school && reviewerTeacher?.school?.id === submission.school.id) {
         throw new ConflictError("回避: a reviewer cannot review a submission from their own school");
       }
@@ -70,8 +86,10 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     }, 'This reviewer is already assigned to this submission');
   },
 
-  async listMine(userId: number, query: Data) {
-    const mine = { reviewer: { id: { $eq: userId } } };
+  /** The caller's assignments; counselling-case ones only for those who may read cases. */
+  async listMine(userId: number, query: Data, profile?: CallerProfile) {
+    const own = { reviewer: { id: { $eq: userId } } };
+    const mine = profile && !canReadCounselingCases(profile) ? { $and: [own, { submission: { resourceType: { $ne: CASE } } }] } : own;
     return strapi.service(REVIEW_UID as any).find({
       ...query,
       filters: query.filters ? { $and: [query.filters, mine] } : mine,
@@ -81,7 +99,7 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
   },
 
   /** One of the caller's reviews, with the resource to review (without author or school). */
-  async getMine(userId: number, documentId: string) {
+  async getMine(userId: number, documentId: string, profile?: CallerProfile) {
     const review = (await strapi.documents(REVIEW_UID as any).findFirst({
       filters: { documentId, reviewer: { id: userId } } as any,
       fields: REVIEW_FIELDS as any,
@@ -89,6 +107,7 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     })) as Data | null;
     if (!review) return null;
     const type = review.submission.resourceType as ContentType;
+    if (type === CASE && profile && !canReadCounselingCases(profile)) throw casesForbidden();
     const { author: _a, school: _s, ...populate } = DETAIL_POPULATE[type] as Data;
     const resource = await strapi.documents(CONTENT_UIDS[type] as any).findOne({
       documentId: review.submission.resourceDocumentId,
@@ -103,12 +122,13 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
    * submitted. Locks the round (so finalising waits for the score, or the score sees the round finalised),
    * then the review.
    */
-  async score(userId: number, documentId: string, input: Data) {
+  async score(userId: number, documentId: string, input: Data, profile?: CallerProfile) {
     const located = await strapi.db.query(REVIEW_UID as any).findOne({
       where: { documentId, reviewer: { id: userId } },
       populate: { submission: { populate: { round: { select: ['documentId'] } } } },
     });
     if (!located) return null;
+    if (located.submission?.resourceType === CASE && profile && !canReadCounselingCases(profile)) throw casesForbidden();
     if (typeof input.comment !== 'string' || !input.comment.trim() || input.comment.length > 4000) {
       throw fieldError('comment', 'comment is required: text of at most 4000 characters');
     }
@@ -133,6 +153,6 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
       });
       if (changed.count !== 1) throw new ConflictError('This review is already scored; a review is scored once');
     });
-    return this.getMine(userId, documentId);
+    return this.getMine(userId, documentId, profile);
   },
 }));

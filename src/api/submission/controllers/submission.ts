@@ -1,5 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../content-access';
+import { rejectIdentityPredicates } from '../../../query-guards';
 
 const SUBMISSION_UID = 'api::submission.submission';
 
@@ -9,6 +10,7 @@ export default factories.createCoreController(SUBMISSION_UID as any, ({ strapi }
     async find(ctx) {
       await this.validateQuery(ctx);
       const query = await this.sanitizeQuery(ctx);
+      rejectIdentityPredicates(strapi, SUBMISSION_UID, query);
       const { results, pagination } = await service().listFor(await callerProfile(strapi, ctx), query);
       return this.transformResponse(await this.sanitizeOutput(results, ctx), { pagination });
     },

@@ -2,7 +2,7 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
-import { isResearcher, type CallerProfile } from '../../../content-access';
+import { canReadCounselingCases, isResearcher, type CallerProfile } from '../../../content-access';
 import { lockRows } from '../../../sql-dialect';
 import { keys } from '../../../selection';
 import { decide } from '../../../selection/decide';
@@ -40,6 +40,8 @@ export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: {
       }
 
       const type = round.library.resourceType as ContentType;
+      // A submission carries the case's title: only those who may read cases submit (and see) one.
+      if (type === 'counseling-case' && !canReadCounselingCases(profile)) throw forbidden('Counselling cases are for researchers and mental-health teachers');
       const resource = (await strapi.documents(CONTENT_UIDS[type] as any).findOne({
         documentId: String(input.resource),
         status: 'published',
@@ -88,6 +90,7 @@ export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: {
         populate: { round: { select: ['status'] }, submitter: { select: ['documentId'] } },
       });
       if (!submission || submission.submitter?.documentId !== profile.teacher?.documentId) throw new errors.NotFoundError('Submission not found');
+      if (submission.resourceType === 'counseling-case' && !canReadCounselingCases(profile)) throw forbidden('Counselling cases are for researchers and mental-health teachers');
       if (submission.status !== 'submitted') throw new ConflictError(`The submission is already ${submission.status}`);
       if (submission.round?.status !== 'open') throw new ConflictError('Review has started; the submission can no longer be withdrawn');
       return strapi.documents(SUBMISSION_UID as any).update({
@@ -100,10 +103,14 @@ export default factories.createCoreService(SUBMISSION_UID as any, ({ strapi }: {
     });
   },
 
-  /** Teachers see their own submissions; researchers see all, blind. */
+  /**
+   * Teachers see their own submissions; researchers see all, blind. A case submission's title is case content,
+   * so those who may not read cases never see one (not even their own, once they no longer hold an MH post).
+   */
   async listFor(profile: CallerProfile, query: Data) {
     const own = isResearcher(profile) ? {} : { submitter: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
-    const filters = query.filters ? { $and: [query.filters, own] } : own;
+    const scope = canReadCounselingCases(profile) ? own : { $and: [own, { resourceType: { $ne: 'counseling-case' } }] };
+    const filters = query.filters ? { $and: [query.filters, scope] } : scope;
     return strapi.service(SUBMISSION_UID as any).find({ ...query, filters, fields: SUBMISSION_FIELDS, populate: SUBMISSION_POPULATE });
   },
 
