@@ -206,3 +206,37 @@ export function rejectIdentityPredicates(strapi: Core.Strapi, uid: string, query
     }
   }
 }
+
+/**
+ * Route middleware for the workflow routes whose body is `{ data: { … } }` with a fixed set of keys: `data`
+ * must be an object, and a key outside `keys` (or beside `data` outside `topLevel`) is a 400 naming it —
+ * never silently dropped. Multipart bodies are the controller's to read.
+ */
+export function acceptsData(keys: string[], { topLevel = [] as string[] } = {}) {
+  return async (ctx: any, next: () => Promise<unknown>) => {
+    const body = ctx.request.body;
+    if (ctx.is('multipart') || body === undefined || body === null) return next();
+    if (!isPlainObject(body)) throw new errors.ValidationError('The body must be a JSON object: { "data": { … } }', { errors: [{ path: ['body'], message: 'must be an object', name: 'ValidationError' }] });
+    const extra = Object.keys(body).find((key) => key !== 'data' && !topLevel.includes(key));
+    if (extra) throw new errors.ValidationError(`${extra} is not accepted here; send { "data": { ${keys.join(', ')} } }`, { errors: [{ path: [extra], message: 'not accepted here', name: 'ValidationError' }] });
+    if (body.data !== undefined) {
+      if (!isPlainObject(body.data)) throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
+      const unknown = Object.keys(body.data).find((key) => !keys.includes(key));
+      if (unknown) {
+        const accepted = keys.length ? `; this route takes ${keys.join(', ')}` : '; this route takes no data';
+        throw new errors.ValidationError(`${unknown} is not accepted here${accepted}`, { errors: [{ path: [unknown], message: `${unknown} is not accepted here`, name: 'ValidationError' }] });
+      }
+    }
+    return next();
+  };
+}
+
+/** The same for a content type's own create and update: Strapi's input validation names unknown keys. */
+export async function validateData(controller: { validateInput?: (data: any, ctx: any) => Promise<void> }, ctx: any) {
+  const body = ctx.request.body ?? {};
+  if (body.data !== undefined && !isPlainObject(body.data)) {
+    throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
+  }
+  await controller.validateInput!(body.data ?? {}, ctx);
+  return body.data ?? {};
+}

@@ -1,9 +1,11 @@
+import { acceptsData } from '../../../query-guards';
+
 export default {
   routes: [
     { method: 'POST', path: '/credit-records/import', handler: 'credit-record.import', config: { description: 'Import attendance from CSV/XLSX (UTF-8, BOM, GB18030/GBK); dryRun; all or nothing unless partial' } },
-    { method: 'POST', path: '/credit-records/decisions', handler: 'credit-record.decide', config: { description: 'Approve or reject many pending records at once, all or nothing' } },
-    { method: 'POST', path: '/credit-records/:id/approve', handler: 'credit-record.approve', config: {} },
-    { method: 'POST', path: '/credit-records/:id/reject', handler: 'credit-record.reject', config: {} },
-    { method: 'POST', path: '/credit-records/:id/reverse', handler: 'credit-record.reverse', config: { description: 'Correct approved hours with a new reversing record' } },
+    { method: 'POST', path: '/credit-records/decisions', handler: 'credit-record.decide', config: { middlewares: [acceptsData(['records', 'decision', 'reason'])], description: 'Approve or reject many pending records at once, all or nothing' } },
+    { method: 'POST', path: '/credit-records/:id/approve', handler: 'credit-record.approve', config: { middlewares: [acceptsData([])],} },
+    { method: 'POST', path: '/credit-records/:id/reject', handler: 'credit-record.reject', config: { middlewares: [acceptsData(['reason'])],} },
+    { method: 'POST', path: '/credit-records/:id/reverse', handler: 'credit-record.reverse', config: { middlewares: [acceptsData(['reason'])], description: 'Correct approved hours with a new reversing record' } },
   ],
 };

@@ -1,5 +1,9 @@
 import { factories } from '@strapi/strapi';
+import { acceptsData } from '../../../query-guards';
+
+const MANUAL = ['teacher', 'category', 'hours', 'date', 'note', 'course'];
 
 export default factories.createCoreRouter('api::credit-record.credit-record' as any, {
   only: ['find', 'findOne', 'create', 'update'],
+  config: { create: { middlewares: [acceptsData(MANUAL)] }, update: { middlewares: [acceptsData(MANUAL)] } },
 });

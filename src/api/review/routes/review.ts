@@ -1,3 +1,7 @@
 import { factories } from '@strapi/strapi';
+import { acceptsData } from '../../../query-guards';
 
-export default factories.createCoreRouter('api::review.review' as any, { only: ['find', 'findOne', 'create', 'update'] });
+export default factories.createCoreRouter('api::review.review' as any, {
+  only: ['find', 'findOne', 'create', 'update'],
+  config: { create: { middlewares: [acceptsData(['submission', 'reviewer'])] }, update: { middlewares: [acceptsData(['scores', 'comment'])] } },
+});

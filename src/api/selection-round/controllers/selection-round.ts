@@ -1,5 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile, isResearcher } from '../../../content-access';
+import { validateData } from '../../../query-guards';
 
 const ROUND_UID = 'api::selection-round.selection-round';
 
@@ -31,14 +32,14 @@ export default factories.createCoreController(ROUND_UID as any, ({ strapi }: { s
     },
 
     async create(ctx) {
-      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
       const round = await service().createRound(data);
       ctx.status = 201;
       return this.transformResponse(await this.sanitizeOutput(round, ctx));
     },
 
     async update(ctx) {
-      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
       const round = await service().updateRound(ctx.params.id, data);
       if (!round) return ctx.notFound('Selection round not found');
       return this.transformResponse(await this.sanitizeOutput(round, ctx));

@@ -1,5 +1,7 @@
+import { acceptsData } from '../../../query-guards';
+
 export default {
   routes: [
-    { method: 'POST', path: '/submissions/:id/withdraw', handler: 'submission.withdraw', config: { description: 'Withdraw your own submission before review starts' } },
+    { method: 'POST', path: '/submissions/:id/withdraw', handler: 'submission.withdraw', config: { middlewares: [acceptsData([])], description: 'Withdraw your own submission before review starts' } },
   ],
 };

@@ -1,6 +1,7 @@
 import { factories } from '@strapi/strapi';
+import { acceptsData } from '../../../query-guards';
 
 export default factories.createCoreRouter('api::submission.submission' as any, {
   only: ['find', 'findOne', 'create'],
-  config: { create: { policies: ['global::has-teacher-profile'] } },
+  config: { create: { policies: ['global::has-teacher-profile'], middlewares: [acceptsData(['round', 'resource'])] } },
 });

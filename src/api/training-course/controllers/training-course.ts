@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../content-access';
-import { rejectJsonFilters } from '../../../query-guards';
+import { rejectJsonFilters, validateData } from '../../../query-guards';
 
 const COURSE_UID = 'api::training-course.training-course';
 
@@ -25,14 +25,14 @@ export default factories.createCoreController(COURSE_UID as any, ({ strapi }: { 
     },
 
     async create(ctx) {
-      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
       const course = await service().createCourse(data);
       ctx.status = 201;
       return this.transformResponse(await this.sanitizeOutput(course, ctx));
     },
 
     async update(ctx) {
-      const data = await this.sanitizeInput((ctx.request.body as any)?.data ?? {}, ctx);
+      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
       const course = await service().updateCourse(ctx.params.id, data);
       if (!course) return ctx.notFound('Course not found');
       return this.transformResponse(await this.sanitizeOutput(course, ctx));

@@ -1,6 +1,8 @@
+import { acceptsData } from '../../../query-guards';
+
 export default {
   routes: [
-    { method: 'POST', path: '/training-courses/:id/enrol', handler: 'training-course.enrol', config: { policies: ['global::has-teacher-profile'], description: 'Enrol yourself on an open course meant for your positions' } },
-    { method: 'POST', path: '/training-courses/:id/complete', handler: 'training-course.complete', config: { description: 'Mark enrolled teachers as completed; credits the course hours' } },
+    { method: 'POST', path: '/training-courses/:id/enrol', handler: 'training-course.enrol', config: { policies: ['global::has-teacher-profile'], middlewares: [acceptsData([])], description: 'Enrol yourself on an open course meant for your positions' } },
+    { method: 'POST', path: '/training-courses/:id/complete', handler: 'training-course.complete', config: { middlewares: [acceptsData(['teachers'])], description: 'Mark enrolled teachers as completed; credits the course hours' } },
   ],
 };
