@@ -140,15 +140,21 @@ async function loadPhase(args, env, reporter) {
 const CATEGORY_LABELS = ['专题培训', '校本培训', '网络培训', '跟岗进修', '心理健康关怀活动', '其他'];
 const CATEGORY_KEYS = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'];
 
-/** The attendance sheet a training platform would export: 工号, 培训日期, 学时, 培训类别, 记录编号. */
+const TRAININGS = ['心理健康教育专题讲座', '班级心理辅导活动设计', '沙盘游戏入门', '团体辅导技术', '心理危机识别与干预', '家校沟通工作坊'];
+
+/**
+ * The attendance sheet a training platform would export without record numbers: 工号, 培训项目, 培训日期, 学时,
+ * 培训类别 — every row a distinct training (the training is part of a row's identity), so nothing is refused as
+ * a duplicate and the re-import finds every row by its content.
+ */
 function writeImportFile(info, file) {
   const { staffNumber } = require('./dataset');
   const { rng } = require('./corpus');
   const r = rng(42);
-  const lines = ['工号,培训日期,学时,培训类别,记录编号'];
+  const lines = ['工号,培训项目,培训日期,学时,培训类别'];
   for (let i = 0; i < info.size.importRows; i += 1) {
     const day = new Date(Date.UTC(2025, 8, 1) + r.int(360) * 86_400_000).toISOString().slice(0, 10);
-    lines.push(`${staffNumber(r.int(info.size.teachers))},${day},${(5 + r.int(75)) / 10},${CATEGORY_LABELS[r.int(6)]},BENCH-IMPORT-${i + 1}`);
+    lines.push(`${staffNumber(r.int(info.size.teachers))},${TRAININGS[i % TRAININGS.length]}（第${i + 1}期）,${day},${(5 + r.int(75)) / 10},${CATEGORY_LABELS[r.int(6)]}`);
   }
   fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
   return Array.from({ length: info.size.referenceImportRows }, (_, i) => {
