@@ -8,6 +8,7 @@ import { lessonData } from '../helpers/content';
 const USER_UID = 'plugin::users-permissions.user';
 const TEACHER_UID = 'api::teacher.teacher';
 
+const CACHE_TTL_MS = 1500;
 let app: TestApp;
 let admin: AdminSession;
 let schoolId: string;
@@ -15,6 +16,8 @@ let schoolId: string;
 beforeAll(async () => {
   // This file signs in more often than the per-IP sign-in limit allows in a minute (rate-limit.test.ts covers it).
   process.env.AUTH_RATELIMIT_MAX = '1000';
+  // A short sign-in cache life, so the renewal tests below can watch a few renewals.
+  process.env.AUTH_CACHE_TTL_MS = String(CACHE_TTL_MS);
   app = await startApp();
   admin = await adminSession(app);
   schoolId = (await createSchool(app.strapi)).documentId;
@@ -178,6 +181,40 @@ describe('every trigger kills the earlier token on the very next request; a new 
     expect((await app.http().get('/api/counseling-cases').set(bearer(user.jwt))).status).toBe(401);
     const again = await signIn(user.user.username, user.password);
     expect((await app.http().get('/api/counseling-cases').set(bearer(again.body.jwt))).status).toBe(403);
+  });
+});
+
+/*
+ * Another instance's write reaches this one only through the database: simulated here by raw SQL, which no
+ * lifecycle of this instance sees, so the cache is not cleared. The cache's background renewal must then re-read
+ * the account, its token stamp and the caller profile, so the change is seen within the cache life however often
+ * the client keeps calling (before: a renewal kept the old profile for as long as the token was busy).
+ */
+describe('a change made elsewhere is seen when the cached sign-in renews', () => {
+  /** Calls every 100 ms until `path` answers `status`; returns how long that took. */
+  async function timeUntil(jwt: string, path: string, status: number, limitMs = CACHE_TTL_MS * 4) {
+    const start = Date.now();
+    let last = 0;
+    while (Date.now() - start < limitMs) {
+      last = (await app.http().get(path).set(bearer(jwt))).status;
+      if (last === status) return Date.now() - start;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${path} still answered ${last} after ${limitMs} ms`);
+  }
+
+  test('positions removed elsewhere (without a token stamp): counselling cases are 403 within the cache life', async () => {
+    const user = await createUser(app.strapi, { role: 'teacher', teacher: { schoolDocumentId: schoolId, positions: ['mh_fulltime'] } });
+    for (let i = 0; i < 3; i += 1) expect((await app.http().get('/api/counseling-cases').set(bearer(user.jwt))).status).toBe(200);
+    await app.strapi.db.connection('teachers').where({ id: user.teacher!.id }).update({ positions: JSON.stringify(['subject']) });
+    expect(await timeUntil(user.jwt, '/api/counseling-cases', 403)).toBeLessThanOrEqual(CACHE_TTL_MS + 500);
+  });
+
+  test('a token stamp moved elsewhere: the old token is 401 within the cache life', async () => {
+    const user = await createUser(app.strapi, { role: 'researcher' });
+    await warm(user.jwt);
+    await app.strapi.db.connection('up_users').where({ id: user.user.id }).update({ tokens_valid_after: Date.now() + 1 });
+    expect(await timeUntil(user.jwt, '/api/me', 401)).toBeLessThanOrEqual(CACHE_TTL_MS + 500);
   });
 });
 
