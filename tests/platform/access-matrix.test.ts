@@ -46,7 +46,7 @@ type Resource =
   | 'course'
   | 'auditEvent'
   | 'library'
-  | 'any';
+  | 'verificationCode';
 
 interface RouteRule {
   /** The users-permissions action the route checks; 'open' for `auth: false`. Checked against the route's handler. */
@@ -73,7 +73,7 @@ const never = (action: string): RouteRule => ({ action });
 const ROUTES: Record<string, RouteRule> = {
   'GET /api/audit-events': { action: 'api::audit-event.audit-event.find' },
   'GET /api/audit-events/:id': { action: 'api::audit-event.audit-event.findOne', id: 'auditEvent' },
-  'GET /api/certificates/verify/:code': { action: 'open', id: 'certificate', domain: () => 'granted' },
+  'GET /api/certificates/verify/:code': { action: 'open', id: 'verificationCode', domain: () => 'ok' },
   'POST /api/certificates': { action: 'api::certificate.certificate.create' },
   // A teacher reads only their own certificate; another's is 404 (it does not exist for them).
   'GET /api/certificates/:id': { action: 'api::certificate.certificate.findOne', id: 'certificate', domain: (c, o) => (isTeacher(c) ? (o === 'own' ? 'ok' : 404) : 'ok') },
@@ -88,7 +88,9 @@ const ROUTES: Record<string, RouteRule> = {
   'DELETE /api/counseling-cases/:id': { action: 'api::counseling-case.counseling-case.delete', id: 'counselingCase' },
   'POST /api/credit-records/import': { action: 'api::credit-record.credit-record.import' },
   'POST /api/credit-records/decisions': { action: 'api::credit-record.credit-record.decide' },
-  'POST /api/credit-records/:id/approve': { action: 'api::credit-record.credit-record.approve', id: 'creditRecord' },
+  // Nobody approves a record they submitted themselves: every demo record was submitted by the demo coordinator
+  // (checked in beforeAll), so the coordinator's approval is a 403 from the domain, not the permission layer.
+  'POST /api/credit-records/:id/approve': { action: 'api::credit-record.credit-record.approve', id: 'creditRecord', domain: (c) => (c === 'coordinator' ? 403 : 'granted') },
   'POST /api/credit-records/:id/reject': { action: 'api::credit-record.credit-record.reject', id: 'creditRecord' },
   'POST /api/credit-records/:id/reverse': { action: 'api::credit-record.credit-record.reverse', id: 'creditRecord' },
   'GET /api/credit-records': { action: 'api::credit-record.credit-record.find', domain: () => 'ok' },
@@ -142,7 +144,8 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/teachers/:id': { action: 'api::teacher.teacher.findOne', id: 'teacher', domain: () => 'ok' },
   'GET /api/themes': { action: 'api::theme.theme.find', domain: () => 'ok' },
   'GET /api/themes/:id': { action: 'api::theme.theme.findOne', id: 'theme', domain: () => 'ok' },
-  'POST /api/training-courses/:id/enrol': { action: 'api::training-course.training-course.enrol', id: 'course' },
+  // Enrolment follows the teacher's positions: the probed course is the A-tier one (mental-health posts only).
+  'POST /api/training-courses/:id/enrol': { action: 'api::training-course.training-course.enrol', id: 'course', domain: (c) => (c === 'teacher' ? 403 : 'granted') },
   'POST /api/training-courses/:id/complete': { action: 'api::training-course.training-course.complete', id: 'course' },
   'GET /api/training-courses': { action: 'api::training-course.training-course.find', domain: () => 'ok' },
   'GET /api/training-courses/:id': { action: 'api::training-course.training-course.findOne', id: 'course', domain: () => 'ok' },
@@ -175,7 +178,7 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/auth/change-password': { action: `${UP}.auth.changePassword` },
   'POST /api/auth/refresh': never(`${UP}.auth.refresh`),
   'POST /api/auth/logout': never(`${UP}.auth.logout`),
-  'GET /api/auth/sessions': never(`${UP}.auth.listSessions`),
+  'GET /api/auth/sessions': never(`${UP}.auth.getSessions`),
   'DELETE /api/auth/sessions/:sessionId': never(`${UP}.auth.revokeSession`),
   'GET /api/users/count': never(`${UP}.user.count`),
   'GET /api/users': never(`${UP}.user.find`),
@@ -259,7 +262,8 @@ beforeAll(async () => {
       if (owner) {
         const own = await first(uid, { ...extra, [ownerField]: owner });
         if (own) fx.own[resource]![caller] = own;
-        fx.other[resource]![caller] = await first(uid, { ...extra, [ownerField]: { $not: owner } });
+        const [[field, value]] = Object.entries(owner);
+        fx.other[resource]![caller] = await first(uid, { ...extra, [ownerField]: { [field]: { $ne: value } } });
       } else {
         fx.other[resource]![caller] = await first(uid, extra);
       }
@@ -272,6 +276,11 @@ beforeAll(async () => {
   await setOwnOther('script', 'api::psychodrama-script.psychodrama-script', 'author', byTeacher, published);
   await setOwnOther('counselingCase', 'api::counseling-case.counseling-case', 'author', byTeacher, published);
   await setOwnOther('creditRecord', 'api::credit-record.credit-record', 'teacher', byTeacher);
+  // The demo data has one certificate (the MH teacher's); another teacher's is added for the "other" probes.
+  const subject = await strapi.db.query('api::teacher.teacher').findOne({ where: { user: { username: 'demo-subject-teacher' } } });
+  await strapi.documents('api::certificate.certificate').create({
+    data: { teacher: subject.documentId, tier: 'C', schoolYear: '2025-2026', serialNumber: 'MATRIX-C-0001', verificationCode: 'MATRIXVERIFY0001', issuedAt: new Date(), snapshot: { hours: 8 }, status: 'valid' } as any,
+  });
   await setOwnOther('certificate', 'api::certificate.certificate', 'teacher', byTeacher);
   await setOwnOther('submission', 'api::submission.submission', 'submitter', byTeacher);
   await setOwnOther('review', 'api::review.review', 'reviewer', byUser);
@@ -286,10 +295,15 @@ beforeAll(async () => {
   fx.any.tag = await first('api::five-education-tag.five-education-tag');
   fx.any.round = await first('api::selection-round.selection-round');
   fx.any.course = await first('api::training-course.training-course');
+  // What the domain rows above rely on.
+  const course = await strapi.db.query('api::training-course.training-course').findOne({ where: { documentId: fx.any.course } });
+  expect(course.tier).toBe('A');
+  const record = await strapi.db.query('api::credit-record.credit-record').findOne({ where: { documentId: fx.other.creditRecord!.coordinator }, populate: { submittedBy: true } });
+  expect(record.submittedBy?.id).toBe(fx.userId.coordinator);
   fx.any.auditEvent = await first('api::audit-event.audit-event');
   fx.any.library = 'counseling-cases';
-  const certificate = await strapi.db.query('api::certificate.certificate').findOne({ where: {}, select: ['code'] });
-  fx.any.certificate = certificate?.code;
+  const certificate = await strapi.db.query('api::certificate.certificate').findOne({ where: {}, select: ['verificationCode'] });
+  fx.any.verificationCode = certificate?.verificationCode;
 }, 300_000);
 afterAll(async () => {
   await app?.stop();
