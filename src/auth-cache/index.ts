@@ -182,7 +182,17 @@ export function withAuthCache(strategy: Strategy): Strategy {
  */
 export function subscribeAuthCacheInvalidation(strapi: Core.Strapi) {
   subscribeTokenRevocation(strapi);
-  const clearAuthCache = () => invalidateAuth();
+  const clearAuthCache = async () => {
+    invalidateAuth();
+    // Inside a transaction (the Document Service writes in one) the change is not visible to other requests
+    // until it commits: a sign-in read between now and then would see the old account and be cached. So the
+    // cache is emptied again once the transaction commits.
+    if (strapi.db.inTransaction()) {
+      await strapi.db.transaction(async ({ onCommit }) => {
+        onCommit(invalidateAuth);
+      });
+    }
+  };
   strapi.db.lifecycles.subscribe({
     models: ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher'],
     afterCreate: clearAuthCache,

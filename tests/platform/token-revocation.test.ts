@@ -190,6 +190,28 @@ describe('every trigger kills the earlier token on the very next request; a new 
  * the account, its token stamp and the caller profile, so the change is seen within the cache life however often
  * the client keeps calling (before: a renewal kept the old profile for as long as the token was busy).
  */
+// A sign-in read while the change's transaction is still open sees the old account; it must not stay cached
+// past the commit. (PostgreSQL only: SQLite has one connection, so a request cannot read beside an open transaction.)
+(process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)('a sign-in cached during the change’s open transaction is dropped when it commits', async () => {
+  const user = await createUser(app.strapi, { role: 'teacher', teacher: { schoolDocumentId: schoolId, positions: ['mh_fulltime'] } });
+  await warm(user.jwt);
+  let updated!: () => void;
+  let commit!: () => void;
+  const didUpdate = new Promise<void>((resolve) => (updated = resolve));
+  const gate = new Promise<void>((resolve) => (commit = resolve));
+  const transaction = app.strapi.db.transaction(async () => {
+    await app.strapi.db.query(TEACHER_UID).update({ where: { id: user.teacher!.id }, data: { positions: ['subject'] } });
+    updated();
+    await gate;
+  });
+  await didUpdate;
+  // Sent from outside the transaction, before it commits: reads the old account and profile, and is cached.
+  expect((await app.http().get('/api/counseling-cases').set(bearer(user.jwt))).status).toBe(200);
+  commit();
+  await transaction;
+  expect((await app.http().get('/api/counseling-cases').set(bearer(user.jwt))).status).toBe(401);
+});
+
 describe('a change made elsewhere is seen when the cached sign-in renews', () => {
   /** Calls every 100 ms until `path` answers `status`; returns how long that took. */
   async function timeUntil(jwt: string, path: string, status: number, limitMs = CACHE_TTL_MS * 4) {
