@@ -14,8 +14,9 @@ import { ACTION_LABELS } from '../helpers/roles-matrix';
  */
 let app: TestApp;
 
-type Caller = 'public' | 'authenticated' | 'teacher' | 'mhTeacher' | 'researcher' | 'coordinator';
-const CALLERS: Caller[] = ['public', 'authenticated', 'teacher', 'mhTeacher', 'researcher', 'coordinator'];
+type Caller = 'public' | 'authenticated' | 'teacher' | 'mhTeacher' | 'researcher' | 'coordinator' | 'revoked';
+// `revoked`: a teacher whose token was issued before a change to the account (src/auth-cache/revocation.ts).
+const CALLERS: Caller[] = ['public', 'authenticated', 'teacher', 'mhTeacher', 'researcher', 'coordinator', 'revoked'];
 /** The users-permissions role of each caller. */
 const ROLE_OF: Record<Caller, string> = {
   public: 'public',
@@ -24,6 +25,7 @@ const ROLE_OF: Record<Caller, string> = {
   mhTeacher: 'teacher',
   researcher: 'researcher',
   coordinator: 'coordinator',
+  revoked: 'teacher',
 };
 const granted = (caller: Caller, action: string) => rolesFile.roles.find((role) => role.type === ROLE_OF[caller])!.permissions.includes(action);
 
@@ -57,6 +59,8 @@ interface RouteRule {
   domain?: (caller: Caller, ownership: Ownership) => Verdict;
   /** Query string sent with the probe. */
   query?: string;
+  /** For a successful read of someone else's object: private relations that must not be in `data`. */
+  hides?: string[];
 }
 
 const isTeacher = (caller: Caller) => caller === 'teacher' || caller === 'mhTeacher';
@@ -76,7 +80,7 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/certificates/verify/:code': { action: 'open', id: 'verificationCode', domain: () => 'ok' },
   'POST /api/certificates': { action: 'api::certificate.certificate.create' },
   // A teacher reads only their own certificate; another's is 404 (it does not exist for them).
-  'GET /api/certificates/:id': { action: 'api::certificate.certificate.findOne', id: 'certificate', domain: (c, o) => (isTeacher(c) ? (o === 'own' ? 'ok' : 404) : 'ok') },
+  'GET /api/certificates/:id': { action: 'api::certificate.certificate.findOne', id: 'certificate', domain: (c, o) => (isTeacher(c) ? (o === 'own' ? 'ok' : 404) : 'ok'), hides: ['issuedBy'] },
   'GET /api/certificates/:id/pdf': { action: 'api::certificate.certificate.pdf', id: 'certificate', domain: (c, o) => (isTeacher(c) ? (o === 'own' ? 'ok' : 404) : 'ok') },
   'POST /api/certificates/:id/revoke': { action: 'api::certificate.certificate.revoke', id: 'certificate' },
   'POST /api/counseling-cases/:id/publish': { action: 'api::counseling-case.counseling-case.publish', id: 'counselingCase' },
@@ -95,7 +99,7 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/credit-records/:id/reverse': { action: 'api::credit-record.credit-record.reverse', id: 'creditRecord' },
   'GET /api/credit-records': { action: 'api::credit-record.credit-record.find', domain: () => 'ok' },
   // Others' credit records do not exist for a teacher: 404, not 403 (no probing which ids exist).
-  'GET /api/credit-records/:id': { action: 'api::credit-record.credit-record.findOne', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? 404 : 'ok') },
+  'GET /api/credit-records/:id': { action: 'api::credit-record.credit-record.findOne', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? 404 : 'ok'), hides: ['submittedBy', 'decidedBy'] },
   'POST /api/credit-records': { action: 'api::credit-record.credit-record.create' },
   'PUT /api/credit-records/:id': { action: 'api::credit-record.credit-record.update', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? [403, 404] : 'granted') },
   'GET /api/five-education-tags': { action: 'api::five-education-tag.five-education-tag.find', domain: () => 'ok' },
@@ -141,7 +145,7 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/submissions': { action: 'api::submission.submission.create' },
   'POST /api/teachers/import': { action: 'api::teacher.teacher.import' },
   'GET /api/teachers': { action: 'api::teacher.teacher.find', domain: () => 'ok' },
-  'GET /api/teachers/:id': { action: 'api::teacher.teacher.findOne', id: 'teacher', domain: () => 'ok' },
+  'GET /api/teachers/:id': { action: 'api::teacher.teacher.findOne', id: 'teacher', domain: () => 'ok', hides: ['user', 'phone'] },
   'GET /api/themes': { action: 'api::theme.theme.find', domain: () => 'ok' },
   'GET /api/themes/:id': { action: 'api::theme.theme.findOne', id: 'theme', domain: () => 'ok' },
   // Enrolment follows the teacher's positions: the probed course is the A-tier one (mental-health posts only).
@@ -235,13 +239,16 @@ beforeAll(async () => {
   const teacherOf = async (userId: number) => strapi.db.query('api::teacher.teacher').findOne({ where: { user: { id: userId } } });
 
   const bare = await createUser(strapi, { role: 'authenticated' });
+  const revoked = await createUser(strapi, { role: 'teacher', teacher: { positions: ['mh_fulltime'] } });
+  await strapi.db.query('plugin::users-permissions.user').update({ where: { id: revoked.user.id }, data: { blocked: true } });
+  await strapi.db.query('plugin::users-permissions.user').update({ where: { id: revoked.user.id }, data: { blocked: false } });
   const names: Partial<Record<Caller, string>> = {
     teacher: 'demo-homeroom-teacher',
     mhTeacher: 'demo-mh-teacher',
     researcher: 'demo-researcher',
     coordinator: 'demo-coordinator',
   };
-  fx = { jwt: { public: null, authenticated: bare.jwt } as any, teacherDoc: {}, userId: { authenticated: bare.user.id }, own: {}, other: {}, any: {} };
+  fx = { jwt: { public: null, authenticated: bare.jwt, revoked: revoked.jwt } as any, teacherDoc: {}, userId: { authenticated: bare.user.id }, own: {}, other: {}, any: {} };
   for (const [caller, username] of Object.entries(names) as [Caller, string][]) {
     const user = await userByName(username);
     fx.userId[caller] = user.id;
@@ -384,6 +391,9 @@ function buildProbes(): Probe[] {
         if (rule.action === 'open') {
           expected = rule.domain ? rule.domain(caller, ownership) : 'granted';
           reason = 'auth: false';
+        } else if (caller === 'revoked') {
+          expected = 401;
+          reason = 'a token issued before the account changed is refused on every route';
         } else if (!granted(caller, rule.action)) {
           expected = 403;
           reason = `roles.json does not grant ${rule.action} to ${ROLE_OF[caller]}`;
@@ -413,6 +423,7 @@ test('the matrix: every caller × route × own/other object answers as roles.jso
   const failures: string[] = [];
   const leaks: string[] = [];
   const othersPrivate: string[] = [];
+  let otherReads = 0;
   for (const probe of probes) {
     const jwt = fx.jwt[probe.caller];
     let request = (app.http() as any)[probe.method.toLowerCase()](probe.url);
@@ -427,10 +438,12 @@ test('the matrix: every caller × route × own/other object answers as roles.jso
     if (probe.method === 'GET' && probe.ownership === 'other' && res.status === 200 && res.body?.data && !Array.isArray(res.body.data) && /:id$/.test(probe.key)) {
       const data = res.body.data;
       if (data.documentId && !probe.url.includes(data.documentId) && !probe.key.includes('transcripts')) othersPrivate.push(`${label}: returned ${data.documentId}`);
+      for (const key of ROUTES[probe.key].hides ?? []) if (data[key] !== undefined) othersPrivate.push(`${label}: carries ${key}`);
+      otherReads += 1;
     }
   }
   // eslint-disable-next-line no-console
-  console.log(`access matrix: ${probes.length} probes over ${new Set(probes.map((p) => p.key)).size} routes`);
+  console.log(`access matrix: ${probes.length} probes over ${new Set(probes.map((p) => p.key)).size} routes; ${otherReads} allowed reads of others' objects checked`);
   expect(failures).toEqual([]);
   expect(leaks).toEqual([]);
   expect(othersPrivate).toEqual([]);
