@@ -1,4 +1,8 @@
 import type { Core } from '@strapi/strapi';
+import { loadCallerProfile } from '../content-access';
+import { subscribeTokenRevocation, withTokenRevocation } from './revocation';
+
+export { withStampedTokens } from './revocation';
 
 /*
  * A short-lived cache in front of the users-permissions content-API authentication. Without it every
@@ -6,7 +10,11 @@ import type { Core } from '@strapi/strapi';
  * permissions and compiles them into an ability: four queries and a CASL compile, more than most of our
  * endpoints cost themselves. A successful result is kept per token for `ttlMs` (capped at the token's
  * own expiry). Writes to users, roles, permissions or teacher profiles clear this instance's cache at
- * once; other instances see such a change within `ttlMs` (blocking a user takes effect within seconds).
+ * once; other instances see such a change within `ttlMs` (blocking a user takes effect within seconds):
+ * a background renewal re-reads everything — the account (with its role and `tokensValidAfter`,
+ * src/auth-cache/revocation.ts), the role's permissions and the caller profile (role, teacher positions,
+ * school) — and never carries the old profile over, so nothing a cached entry says is older than `ttlMs`.
+ * All invalidation enters through `invalidateAuth` (one place, for a later cross-instance channel).
  */
 interface Entry {
   result: Record<string, unknown>;
@@ -26,6 +34,8 @@ interface Strategy {
 }
 
 const cache = new Map<string, Entry>();
+/** Moves on every invalidation: a sign-in read from the database before it is never cached after it. */
+let generation = 0;
 // Bearer tokens that are not API tokens (every sign-in JWT): the API-token strategy looks each one up in the
 // database before users-permissions gets its turn. API-token keys are random, so a miss stays a miss.
 const apiTokenMisses = new Map<string, number>();
@@ -39,7 +49,17 @@ export function configureAuthCache(options: { ttlMs?: number; maxEntries?: numbe
   apiTokenMisses.clear();
 }
 
-export const clearAuthCache = () => cache.clear();
+/**
+ * The single entry point for "an account, role, permission or teacher profile changed": every cached sign-in
+ * and caller profile of this instance is dropped, and sign-ins being read right now are not cached.
+ * (Propagating this to other instances — e.g. over Redis — belongs here.)
+ */
+export function invalidateAuth() {
+  generation += 1;
+  cache.clear();
+}
+
+export const clearAuthCache = invalidateAuth;
 
 /**
  * The admin's API-token strategy runs before users-permissions and looks every bearer token up by its hash.
@@ -66,7 +86,9 @@ export function cacheApiTokenMisses(strapi: Core.Strapi) {
 export function wrapContentApiStrategies(auth: { register(type: string, strategy: any): unknown }) {
   const register = auth.register;
   auth.register = function (type: string, strategy: any) {
-    if (type === 'content-api' && strategy?.name === 'users-permissions') return register.call(this, type, withAuthCache(strategy));
+    if (type === 'content-api' && strategy?.name === 'users-permissions') {
+      return register.call(this, type, withAuthCache(withTokenRevocation(strategy)));
+    }
     return register.call(this, type, strategy);
   };
 }
@@ -106,15 +128,27 @@ export function withAuthCache(strategy: Strategy): Strategy {
    */
   const refresh = (token: string, entry: Entry, authorization: string) => {
     entry.refreshing = true;
+    const seen = generation;
     const probe = { request: { header: { authorization } }, state: {} as Record<string, unknown> };
-    strategy.authenticate(probe).then(
-      (result) => {
-        if (cache.get(token) !== entry) return; // cleared by a write meanwhile
-        if (result?.authenticated && result.credentials) remember(token, result, probe.state.user, entry.extras);
+    // Everything is read again: account, token stamp, role, permissions, and the caller profile (fresh extras).
+    renew(probe).then(
+      ({ result, extras }) => {
+        if (cache.get(token) !== entry || generation !== seen) return; // cleared by a write meanwhile
+        if (result?.authenticated && result.credentials) remember(token, result, probe.state.user, extras);
         else cache.delete(token);
       },
-      () => cache.delete(token)
+      () => {
+        if (cache.get(token) === entry) cache.delete(token);
+      }
     );
+  };
+  const renew = async (probe: any) => {
+    const result = await strategy.authenticate(probe);
+    const extras: Record<string, unknown> = {};
+    if (result?.authenticated && result.credentials) {
+      extras.callerProfile = await loadCallerProfile((globalThis as any).strapi, probe.state.user);
+    }
+    return { result, extras };
   };
 
   return {
@@ -131,15 +165,34 @@ export function withAuthCache(strategy: Strategy): Strategy {
         return hit.result;
       }
       if (hit) cache.delete(token);
+      const seen = generation;
       const result = await strategy.authenticate(ctx);
-      if (result?.authenticated && result.credentials) ctx.state.authCacheExtras = remember(token, result, ctx.state.user, {}).extras;
+      if (result?.authenticated && result.credentials) {
+        // Not cached if a write happened while it was being read: it may describe the account before the write.
+        ctx.state.authCacheExtras = generation === seen ? remember(token, result, ctx.state.user, {}).extras : {};
+      }
       return result;
     },
   };
 }
 
-/** Accounts, roles, permissions and teacher profiles: any write to them empties the cache. */
+/**
+ * Accounts, roles, permissions and teacher profiles: any write to them empties the cache; writes that change
+ * a password, a block, a role or a teacher's positions also end the account's earlier tokens (revocation.ts).
+ */
 export function subscribeAuthCacheInvalidation(strapi: Core.Strapi) {
+  subscribeTokenRevocation(strapi);
+  const clearAuthCache = async () => {
+    invalidateAuth();
+    // Inside a transaction (the Document Service writes in one) the change is not visible to other requests
+    // until it commits: a sign-in read between now and then would see the old account and be cached. So the
+    // cache is emptied again once the transaction commits.
+    if (strapi.db.inTransaction()) {
+      await strapi.db.transaction(async ({ onCommit }) => {
+        onCommit(invalidateAuth);
+      });
+    }
+  };
   strapi.db.lifecycles.subscribe({
     models: ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher'],
     afterCreate: clearAuthCache,

@@ -9,10 +9,18 @@ export interface CallerProfile {
 /** Who is calling: role type and teacher profile, loaded once per request. */
 export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<CallerProfile> {
   if (ctx.state.callerProfile) return ctx.state.callerProfile;
-  // Kept with the cached sign-in (src/auth-cache), which is dropped whenever a teacher profile changes.
+  // Kept with the cached sign-in (src/auth-cache), which is dropped whenever an account or teacher profile
+  // changes and re-reads the profile whenever it is renewed.
   const extras = ctx.state.authCacheExtras as { callerProfile?: CallerProfile } | undefined;
   if (extras?.callerProfile) return (ctx.state.callerProfile = extras.callerProfile);
-  const user = ctx.state.user;
+  const profile = await loadCallerProfile(strapi, ctx.state.user);
+  ctx.state.callerProfile = profile;
+  if (extras) extras.callerProfile = profile;
+  return profile;
+}
+
+/** Reads the caller profile of an authenticated account (or the public one) from the database. */
+export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise<CallerProfile> {
   const teacher = user
     ? await strapi.documents('api::teacher.teacher').findFirst({
         filters: { user: { id: user.id } },
@@ -20,7 +28,7 @@ export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<Call
         populate: { school: { fields: ['documentId'] } },
       })
     : null;
-  const profile: CallerProfile = {
+  return {
     role: user?.role?.type ?? 'public',
     teacher: teacher
       ? {
@@ -30,9 +38,6 @@ export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<Call
         }
       : null,
   };
-  ctx.state.callerProfile = profile;
-  if (extras) extras.callerProfile = profile;
-  return profile;
 }
 
 export const isResearcher = (profile: CallerProfile) => profile.role === 'researcher';

@@ -55,19 +55,24 @@ describe('sign-in cache', () => {
     expect(res.body.error.status).toBe(403);
   });
 
-  test('a role change takes effect on the next request', async () => {
+  test('a role change takes effect on the next request: the old token is dead, a new one has the new role', async () => {
     const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     expect((await get(user, '/api/lesson-plans')).status).toBe(200);
     const bare = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
     await app.strapi.documents('plugin::users-permissions.user').update({ documentId: user.user.documentId, data: { role: bare!.id } as any });
-    expect((await get(user, '/api/lesson-plans')).status).toBe(403);
+    expect((await get(user, '/api/lesson-plans')).status).toBe(401);
+    const fresh = { ...user, jwt: app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.user.id }) };
+    expect((await get(fresh, '/api/lesson-plans')).status).toBe(403);
   });
 
   test('a new mental-health post opens counselling cases at once', async () => {
     const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     expect((await get(user, '/api/counseling-cases')).status).toBe(403);
     await app.strapi.documents('api::teacher.teacher').update({ documentId: user.teacher!.documentId, data: { positions: ['mh_fulltime'] } as any });
-    const res = await get(user, '/api/counseling-cases');
+    // A position change ends the earlier tokens (src/auth-cache/revocation.ts); the next sign-in has the post.
+    expect((await get(user, '/api/counseling-cases')).status).toBe(401);
+    const fresh = { ...user, jwt: app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.user.id }) };
+    const res = await get(fresh, '/api/counseling-cases');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
   });

@@ -1,0 +1,209 @@
+import type { Core } from '@strapi/strapi';
+
+/*
+ * Sign-in tokens die with the password, the block, the role or the teacher's posts.
+ *
+ * Every JWT users-permissions signs carries `iatMs`, a stamp from the clock below; every account has a private
+ * `tokensValidAfter` stamp (src/extensions/users-permissions). A token is refused when its stamp is older than
+ * the account's. The stamp is moved forward whenever a password is set, `blocked` changes, the role changes or
+ * the linked teacher profile's positions change — by database lifecycles, so REST, the admin content manager,
+ * the Document Service and db.query writes are all seen.
+ *
+ * Why a stamp and not a per-user version counter: users-permissions signs synchronously with only `{ id }`
+ * (`ctx.send({ jwt: jwtService.issue({ id }) })`, and so do services and tests), so the signer cannot read the
+ * account's current version without changing every caller. JWT `iat` has one-second resolution, so a token
+ * signed in the same second as a change would be wrongly kept or wrongly killed. The stamp is therefore in
+ * milliseconds and strictly increasing within the process (`Date.now()`, bumped by 1 on a tie): on one instance
+ * every token signed before a change has a smaller stamp than the change and every token signed after it
+ * (e.g. the one change-password returns) a larger one — no ties, whatever the second. Across instances the
+ * comparison is only as good as the clocks' agreement (NTP: milliseconds); see README "Running beyond one machine".
+ * Tokens from before this scheme have no `iatMs`; their `iat` (seconds) is read as the start of that second,
+ * so a change in the same second kills them (the safe side).
+ */
+export const STAMP_CLAIM = 'iatMs';
+export const USER_UID = 'plugin::users-permissions.user';
+export const ROLE_UID = 'plugin::users-permissions.role';
+export const TEACHER_UID = 'api::teacher.teacher';
+
+let lastStamp = 0;
+/** Strictly increasing milliseconds: two calls never return the same value in this process. */
+export function nextStamp(): number {
+  const now = Date.now();
+  lastStamp = now > lastStamp ? now : lastStamp + 1;
+  return lastStamp;
+}
+
+/** The stamp of a (verified) token: `iatMs`, else the start of its `iat` second, else 0 (oldest possible). */
+export function tokenStamp(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    if (typeof payload[STAMP_CLAIM] === 'number') return payload[STAMP_CLAIM];
+    if (typeof payload.iat === 'number') return payload.iat * 1000;
+  } catch {
+    /* unreadable: treated as the oldest token */
+  }
+  return 0;
+}
+
+/** Whether a token signed at `stamp` is still good for an account row carrying `tokensValidAfter`. */
+export function stampStillValid(stamp: number, user: { tokensValidAfter?: unknown } | null | undefined): boolean {
+  const after = user?.tokensValidAfter;
+  if (after === null || after === undefined || after === '') return true;
+  const limit = Number(after);
+  return !Number.isFinite(limit) || stamp >= limit;
+}
+
+/** Adds the stamp to every JWT the users-permissions jwt service signs (legacy mode; refresh mode is not used). */
+export function withStampedTokens(factory: (deps: any) => any) {
+  return (deps: any) => {
+    const service = factory(deps);
+    const issue = service.issue;
+    service.issue = function (payload: any, jwtOptions?: unknown) {
+      const plain = payload && typeof payload.toJSON === 'function' ? payload.toJSON() : payload;
+      if (!plain || typeof plain !== 'object') return issue.call(this, payload, jwtOptions);
+      return issue.call(this, { ...plain, [STAMP_CLAIM]: nextStamp() }, jwtOptions);
+    };
+    return service;
+  };
+}
+
+interface Strategy {
+  name: string;
+  authenticate(ctx: any): Promise<any>;
+}
+
+function bearer(ctx: any): string | null {
+  const header: unknown = ctx.request?.header?.authorization;
+  if (typeof header !== 'string') return null;
+  const parts = header.split(/\s+/);
+  return parts.length === 2 && parts[0].toLowerCase() === 'bearer' && parts[1] ? parts[1] : null;
+}
+
+/**
+ * Wraps the users-permissions strategy: after it has verified the signature and loaded the account (a fresh
+ * row, with `tokensValidAfter`), a token signed before the account's last change is refused (401).
+ */
+export function withTokenRevocation(strategy: Strategy): Strategy {
+  return {
+    ...strategy,
+    async authenticate(ctx: any) {
+      const result = await strategy.authenticate(ctx);
+      if (!result?.authenticated || !result.credentials) return result;
+      const token = bearer(ctx);
+      if (token && !stampStillValid(tokenStamp(token), result.credentials)) {
+        if (ctx.state) delete ctx.state.user;
+        return { error: 'Invalid credentials' };
+      }
+      return result;
+    },
+  };
+}
+
+/** Ends every token of these accounts signed before `stamp` (default: now). */
+export async function revokeTokens(strapi: Core.Strapi, userIds: Iterable<number>, stamp = nextStamp()) {
+  for (const id of new Set(userIds)) {
+    if (id == null) continue;
+    await strapi.db.query(USER_UID).update({ where: { id }, data: { tokensValidAfter: stamp } });
+  }
+}
+
+const relationId = (value: any): number | null => (value && typeof value === 'object' ? (value.id ?? null) : (value ?? null));
+const positionsKey = (value: unknown): string => (Array.isArray(value) ? [...value].map(String).sort().join(',') : JSON.stringify(value ?? null));
+const has = (data: any, key: string) => data && typeof data === 'object' && data[key] !== undefined;
+
+type Snapshot = Map<number, string>;
+
+/**
+ * What of an account, role or teacher row decides what its tokens may do, keyed by the row id; compared before
+ * and after a write. Only writes that touch those fields are looked at.
+ */
+const WATCHED: Record<string, { touches(data: any): boolean; snapshot(strapi: Core.Strapi, where: any): Promise<Snapshot>; owners(strapi: Core.Strapi, before: Snapshot, after: Snapshot): Promise<number[]> }> = {
+  [USER_UID]: {
+    touches: (data) => has(data, 'blocked') || has(data, 'role'),
+    async snapshot(strapi, where) {
+      const rows = await strapi.db.query(USER_UID).findMany({ where, select: ['id', 'blocked'], populate: { role: { select: ['id'] } } });
+      return new Map(rows.map((row: any) => [row.id, `${!!row.blocked}|${relationId(row.role)}`]));
+    },
+    async owners(_strapi, before, after) {
+      return [...before.keys()].filter((id) => after.has(id) && after.get(id) !== before.get(id));
+    },
+  },
+  [ROLE_UID]: {
+    // The role's side of the user–role relation ("users: { connect: … }").
+    touches: (data) => has(data, 'users'),
+    async snapshot(strapi, where) {
+      const rows = await strapi.db.query(ROLE_UID).findMany({ where, select: ['id'], populate: { users: { select: ['id'] } } });
+      return new Map(rows.map((row: any) => [row.id, (row.users ?? []).map((user: any) => user.id).sort().join(',')]));
+    },
+    async owners(_strapi, before, after) {
+      const ids: number[] = [];
+      for (const [id, users] of before) {
+        const was = new Set(users.split(',').filter(Boolean));
+        const now = new Set((after.get(id) ?? '').split(',').filter(Boolean));
+        for (const user of new Set([...was, ...now])) if (was.has(user) !== now.has(user)) ids.push(Number(user));
+      }
+      return ids;
+    },
+  },
+  [TEACHER_UID]: {
+    touches: (data) => has(data, 'positions'),
+    async snapshot(strapi, where) {
+      const rows = await strapi.db.query(TEACHER_UID).findMany({ where, select: ['id', 'positions'], populate: { user: { select: ['id'] } } });
+      return new Map(rows.map((row: any) => [row.id, `${relationId(row.user)}|${positionsKey(row.positions)}`]));
+    },
+    async owners(_strapi, before, after) {
+      const ids: number[] = [];
+      for (const [id, was] of before) {
+        const now = after.get(id);
+        if (now === undefined || now === was) continue;
+        const user = Number(was.split('|')[0]);
+        if (Number.isFinite(user)) ids.push(user);
+      }
+      return ids;
+    },
+  },
+};
+
+/**
+ * The database lifecycles that move `tokensValidAfter`. The stamp is taken before the write, so a token signed
+ * after the write (the fresh one change-password returns) is newer, and one signed before it is older.
+ */
+export function subscribeTokenRevocation(strapi: Core.Strapi) {
+  const before = async (event: any) => {
+    const watched = WATCHED[event.model.uid];
+    const { where, data } = event.params ?? {};
+    const password = event.model.uid === USER_UID && typeof data?.password === 'string' && data.password !== '';
+    if (!password && !watched?.touches(data)) return;
+    event.state.stamp = nextStamp();
+    if (password && event.action === 'beforeUpdate') {
+      // Written in the same statement as the new password: atomic with it.
+      data.tokensValidAfter = event.state.stamp;
+      return;
+    }
+    if (!where) return;
+    if (password) {
+      event.state.ids = (await strapi.db.query(USER_UID).findMany({ where, select: ['id'] })).map((row: any) => row.id);
+    } else {
+      event.state.snapshot = await watched.snapshot(strapi, where);
+    }
+  };
+  const after = async (event: any) => {
+    const state = event.state ?? {};
+    if (!state.stamp) return;
+    const watched = WATCHED[event.model.uid];
+    let owners: number[] = state.ids ?? [];
+    if (state.snapshot) {
+      const ids = [...(state.snapshot as Snapshot).keys()];
+      const now = ids.length ? await watched.snapshot(strapi, { id: { $in: ids } }) : new Map();
+      owners = owners.concat(await watched.owners(strapi, state.snapshot, now));
+    }
+    if (owners.length > 0) await revokeTokens(strapi, owners, state.stamp);
+  };
+  strapi.db.lifecycles.subscribe({
+    models: Object.keys(WATCHED),
+    beforeUpdate: before,
+    beforeUpdateMany: before,
+    afterUpdate: after,
+    afterUpdateMany: after,
+  });
+}
