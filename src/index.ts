@@ -12,6 +12,7 @@ import { selectionGuardMiddleware } from './selection/guard';
 import { ensureSelectionIndexes } from './selection/indexes';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
+import { mhPostMiddleware } from './mh-post';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training';
 import { trainingGuardMiddleware } from './training/guard';
 
@@ -24,6 +25,8 @@ export default {
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);
     strapi.documents.use(teacherPositionsMiddleware);
+    // A newly given mental-health post waits for a researcher's confirmation, whatever the write path.
+    strapi.documents.use(mhPostMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
