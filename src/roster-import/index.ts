@@ -139,6 +139,7 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
         continue;
       }
       result.created += 1;
+      if (isMentalHealthTeacher(r.positions)) result.mhPostsPending.push(r.staffNumber);
       if (options.dryRun) continue;
       const username = `t${r.staffNumber.toLowerCase()}`;
       // Without an email address no code is stored at all: nobody can activate until one is re-issued (resend-activation).
@@ -147,7 +148,6 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
         data: { username, email: r.email ?? placeholderEmail(username), provider: 'local', confirmed: false, blocked: false, role: teacherRole.id, resetPasswordToken: code } as any,
       });
       await strapi.documents(TEACHER_UID).create({ data: { ...profile, staffNumber: r.staffNumber, user: user.documentId } as any });
-      if (isMentalHealthTeacher(r.positions)) result.mhPostsPending.push(r.staffNumber);
       outgoing.push({ row: r.row, staffNumber: r.staffNumber, username, name: r.name, email: r.email, code });
     }
   };
