@@ -52,6 +52,10 @@ export default {
 };
 
 async function bootstrapUnderLock(strapi: Core.Strapi) {
+  const emailProvider = String(strapi.config.get('plugin::email.provider', ''));
+  if (process.env.NODE_ENV === 'production' && emailProvider.endsWith('email-outbox')) {
+    strapi.log.warn('Email goes to the local outbox (no SMTP_HOST): activation codes are written to disk, not sent. Configure SMTP (README, Email).');
+  }
   subscribeAuthCacheInvalidation(strapi);
   const changes = await syncRolesAndPermissions(strapi);
   if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {
