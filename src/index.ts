@@ -12,6 +12,7 @@ import { selectionGuardMiddleware } from './selection/guard';
 import { ensureSelectionIndexes } from './selection/indexes';
 import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './search-index';
 import { teacherPositionsMiddleware } from './teacher-positions';
+import { mhPostMiddleware } from './mh-post';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training';
 import { trainingGuardMiddleware } from './training/guard';
 
@@ -24,6 +25,8 @@ export default {
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);
     strapi.documents.use(teacherPositionsMiddleware);
+    // A newly given mental-health post waits for a researcher's confirmation, whatever the write path.
+    strapi.documents.use(mhPostMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
@@ -49,6 +52,10 @@ export default {
 };
 
 async function bootstrapUnderLock(strapi: Core.Strapi) {
+  const emailProvider = String(strapi.config.get('plugin::email.provider', ''));
+  if (process.env.NODE_ENV === 'production' && emailProvider.endsWith('email-outbox')) {
+    strapi.log.warn('Email goes to the local outbox (no SMTP_HOST): activation codes are written to disk, not sent. Configure SMTP (README, Email).');
+  }
   subscribeAuthCacheInvalidation(strapi);
   const changes = await syncRolesAndPermissions(strapi);
   if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {

@@ -3,7 +3,7 @@ import { isMentalHealthTeacher, type TeacherPosition } from '../teacher-position
 
 export interface CallerProfile {
   role: string;
-  teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null } | null;
+  teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null; mhPostConfirmed?: boolean } | null;
 }
 
 /** Who is calling: role type and teacher profile, loaded once per request. */
@@ -24,7 +24,7 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise
   const teacher = user
     ? await strapi.documents('api::teacher.teacher').findFirst({
         filters: { user: { id: user.id } },
-        fields: ['positions'],
+        fields: ['positions', 'mhPostConfirmedAt', 'mhPostPending'] as any,
         populate: { school: { fields: ['documentId'] } },
       })
     : null;
@@ -35,6 +35,7 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise
           documentId: teacher.documentId,
           positions: teacher.positions as TeacherPosition[],
           schoolDocumentId: (teacher as any).school?.documentId ?? null,
+          mhPostConfirmed: isMhPostConfirmed(teacher),
         }
       : null,
   };
@@ -42,8 +43,12 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise
 
 export const isResearcher = (profile: CallerProfile) => profile.role === 'researcher';
 
-/** Counselling cases are for researchers and for teachers holding a mental-health post (A tier). */
+/** A mental-health post counts once a researcher has confirmed it (src/mh-post) and no newer mh post awaits confirmation. */
+export const isMhPostConfirmed = (teacher: { mhPostConfirmedAt?: unknown; mhPostPending?: unknown } | null | undefined) =>
+  !!teacher?.mhPostConfirmedAt && !teacher.mhPostPending;
+
+/** Counselling cases are for researchers and for teachers holding a researcher-confirmed mental-health post (A tier). */
 export function canReadCounselingCases(profile: CallerProfile): boolean {
   if (isResearcher(profile)) return true;
-  return profile.role === 'teacher' && !!profile.teacher && isMentalHealthTeacher(profile.teacher.positions);
+  return profile.role === 'teacher' && !!profile.teacher && isMentalHealthTeacher(profile.teacher.positions) && profile.teacher.mhPostConfirmed === true;
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { readRows, type Cell } from '../spreadsheet';
-import { TEACHER_POSITIONS, type TeacherPosition } from '../teacher-positions';
+import { TEACHER_POSITIONS, isMentalHealthTeacher, type TeacherPosition } from '../teacher-positions';
 import { detectPersonalData } from '../privacy-guard';
 import { audit } from '../training';
+import { newActivationCode, placeholderEmail, sendActivationCode, type Delivery } from '../activation';
 
 const TEACHER_UID = 'api::teacher.teacher';
 const USER_UID = 'plugin::users-permissions.user';
@@ -38,8 +39,13 @@ export interface RosterReport {
   unchanged: number;
   errorCount: number;
   errors: RosterError[];
-  /** New accounts and their one-time activation codes (POST /api/auth/reset-password with code and a new password). */
-  activations: { staffNumber: string; username: string; activationCode: string }[];
+  /**
+   * New accounts and how their one-time activation code reached the teacher. The code itself is never in the
+   * report: it goes by email to the teacher only (src/activation); without an email it is known to nobody.
+   */
+  activations: { row: number; staffNumber: string; username: string; delivery: Delivery }[];
+  /** Existing teachers given a mental-health post: counselling cases stay closed until a researcher confirms (src/mh-post). */
+  mhPostsPending: string[];
 }
 
 interface RosterRow { row: number; staffNumber: string; name: string; schoolCode: string; positions: TeacherPosition[]; phone: string | null; email: string | null }
@@ -53,7 +59,9 @@ function parsePositions(value: string): TeacherPosition[] | null {
 
 /**
  * Roster import: creates or updates teacher accounts and profiles keyed by staff number. New accounts get no
- * password, only a one-time activation code; nothing is shared or default. All or nothing; dry run available.
+ * password, only a one-time activation code mailed to the teacher (never returned to the importer); nothing is
+ * shared or default. A mental-health post opens counselling cases only after a researcher confirms it
+ * (src/mh-post). All or nothing; dry run available.
  */
 export async function importRoster(strapi: Core.Strapi, options: { filePath: string; actor: any; dryRun?: boolean }): Promise<RosterReport> {
   const problems: RosterError[] = [];
@@ -111,10 +119,12 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
     return false;
   });
 
-  const result: RosterReport = { dryRun: Boolean(options.dryRun), rows, created: 0, updated: 0, unchanged: 0, errorCount, errors: problems.sort((a, b) => a.row - b.row), activations: [] };
+  const result: RosterReport = { dryRun: Boolean(options.dryRun), rows, created: 0, updated: 0, unchanged: 0, errorCount, errors: problems.sort((a, b) => a.row - b.row), activations: [], mhPostsPending: [] };
   if (errorCount > 0 && !options.dryRun) throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result });
 
   const teacherRole = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'teacher' } });
+  // Sent only after the import has committed, so a rolled-back import mails nobody.
+  const outgoing: { row: number; staffNumber: string; username: string; name: string; email: string | null; code: string | null }[] = [];
   const apply = async () => {
     for (const r of valid) {
       const existing = await strapi.db.query(TEACHER_UID).findOne({ where: { staffNumber: r.staffNumber }, populate: { school: { select: ['documentId'] } } });
@@ -123,18 +133,22 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
         const same = existing.name === r.name && existing.school?.documentId === profile.school && JSON.stringify(existing.positions) === JSON.stringify(r.positions) && (!r.phone || existing.phone === r.phone);
         if (same) { result.unchanged += 1; continue; }
         result.updated += 1;
+        const before = (existing.positions ?? []) as TeacherPosition[];
+        if (r.positions.some((p) => isMentalHealthTeacher([p]) && !before.includes(p))) result.mhPostsPending.push(r.staffNumber);
         if (!options.dryRun) await strapi.documents(TEACHER_UID).update({ documentId: existing.documentId, data: profile as any });
         continue;
       }
       result.created += 1;
+      if (isMentalHealthTeacher(r.positions)) result.mhPostsPending.push(r.staffNumber);
       if (options.dryRun) continue;
       const username = `t${r.staffNumber.toLowerCase()}`;
-      const activationCode = randomBytes(24).toString('hex');
+      // Without an email address no code is stored at all: nobody can activate until one is re-issued (resend-activation).
+      const code = r.email ? newActivationCode() : null;
       const user = await strapi.documents(USER_UID).create({
-        data: { username, email: r.email ?? `${username}@accounts.invalid`, provider: 'local', confirmed: false, blocked: false, role: teacherRole.id, resetPasswordToken: activationCode } as any,
+        data: { username, email: r.email ?? placeholderEmail(username), provider: 'local', confirmed: false, blocked: false, role: teacherRole.id, resetPasswordToken: code } as any,
       });
       await strapi.documents(TEACHER_UID).create({ data: { ...profile, staffNumber: r.staffNumber, user: user.documentId } as any });
-      result.activations.push({ staffNumber: r.staffNumber, username, activationCode });
+      outgoing.push({ row: r.row, staffNumber: r.staffNumber, username, name: r.name, email: r.email, code });
     }
   };
   if (options.dryRun) {
@@ -143,7 +157,11 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
   }
   await strapi.db.transaction(async () => {
     await apply();
-    await audit(strapi, { entityType: 'roster-import', entityDocumentId: randomBytes(12).toString('hex'), action: 'import', actor: options.actor, after: { rows, created: result.created, updated: result.updated, unchanged: result.unchanged } });
+    await audit(strapi, { entityType: 'roster-import', entityDocumentId: randomBytes(12).toString('hex'), action: 'import', actor: options.actor, after: { rows, created: result.created, updated: result.updated, unchanged: result.unchanged, mhPostsPending: result.mhPostsPending } });
   });
+  for (const item of outgoing) {
+    const delivery = item.code ? await sendActivationCode(strapi, { username: item.username, email: item.email, name: item.name }, item.code) : 'no_email';
+    result.activations.push({ row: item.row, staffNumber: item.staffNumber, username: item.username, delivery });
+  }
   return result;
 }

@@ -65,13 +65,17 @@ describe('sign-in cache', () => {
     expect((await get(fresh, '/api/lesson-plans')).status).toBe(403);
   });
 
-  test('a new mental-health post opens counselling cases at once', async () => {
+  test("a new mental-health post opens counselling cases as soon as a researcher confirms it", async () => {
     const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     expect((await get(user, '/api/counseling-cases')).status).toBe(403);
     await app.strapi.documents('api::teacher.teacher').update({ documentId: user.teacher!.documentId, data: { positions: ['mh_fulltime'] } as any });
-    // A position change ends the earlier tokens (src/auth-cache/revocation.ts); the next sign-in has the post.
+    // A position change ends the earlier tokens (src/auth-cache/revocation.ts); a new mental-health post opens
+    // cases only once a researcher confirms it (src/mh-post).
     expect((await get(user, '/api/counseling-cases')).status).toBe(401);
     const fresh = { ...user, jwt: app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.user.id }) };
+    expect((await get(fresh, '/api/counseling-cases')).status).toBe(403);
+    const confirmed = await app.http().post(`/api/teachers/${user.teacher!.documentId}/confirm-mh-post`).set(bearer(users.researcher.jwt));
+    expect(confirmed.status).toBe(200);
     const res = await get(fresh, '/api/counseling-cases');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);

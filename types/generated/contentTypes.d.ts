@@ -1568,6 +1568,13 @@ export interface ApiTeacherTeacher extends Struct.CollectionTypeSchema {
       'api::teacher.teacher'
     > &
       Schema.Attribute.Private;
+    mhPostConfirmedAt: Schema.Attribute.DateTime & Schema.Attribute.Private;
+    mhPostConfirmedBy: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    mhPostPending: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     name: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{

@@ -1,7 +1,7 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { fieldError, forbidden } from '../../../domain-errors';
-import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
+import { canReadCounselingCases, isMhPostConfirmed, type CallerProfile } from '../../../content-access';
 import { isMentalHealthTeacher, type TeacherPosition } from '../../../teacher-positions';
 import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
 import { DETAIL_POPULATE } from '../../../content-api/populate';
@@ -58,14 +58,14 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
       }
       const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
         where: { user: { id: reviewer.id } },
-        select: ['id', 'documentId', 'positions'],
+        select: ['id', 'documentId', 'positions', 'mhPostConfirmedAt', 'mhPostPending'],
         populate: { school: { select: ['id'] } },
       });
       // A counselling case is read in full by its reviewers, so only those who may read cases review one.
       if (submission.resourceType === CASE) {
         const profile: CallerProfile = {
           role: reviewer.role.type,
-          teacher: reviewerTeacher ? { documentId: reviewerTeacher.documentId, positions: (reviewerTeacher.positions ?? []) as TeacherPosition[], schoolDocumentId: null } : null,
+          teacher: reviewerTeacher ? { documentId: reviewerTeacher.documentId, positions: (reviewerTeacher.positions ?? []) as TeacherPosition[], schoolDocumentId: null, mhPostConfirmed: isMhPostConfirmed(reviewerTeacher) } : null,
         };
         if (!canReadCounselingCases(profile)) {
           throw fieldError('reviewer', `reviewer "${input.reviewer}" may not read counselling cases: a case is reviewed by researchers and mental-health teachers only`);

@@ -2,6 +2,10 @@ import { factories } from '@strapi/strapi';
 import { rejectJsonFilters } from '../../../query-guards';
 import { importRoster } from '../../../roster-import';
 import { uploadedFile } from '../../../multipart';
+import { confirmMhPost } from '../../../mh-post';
+import { reissueActivation } from '../../../activation';
+import { audit } from '../../../training';
+import { ConflictError } from '../../../domain-errors';
 
 // Fixed server-side populate: the school's public fields only, whatever the client asks for.
 const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'] } };
@@ -26,6 +30,27 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
     const report = await importRoster(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun });
     ctx.status = !dryRun && report.created > 0 ? 201 : 200;
     ctx.body = { data: report };
+  },
+
+  /** POST /teachers/:id/confirm-mh-post — researchers confirm a mental-health post (dual control, audited, never their own). */
+  async confirmMhPost(ctx) {
+    const result = await confirmMhPost(strapi, ctx.state.user, String(ctx.params.id));
+    ctx.body = { data: result };
+  },
+
+  /** POST /teachers/:id/resend-activation — coordinators: a new one-time code goes to the teacher's email; the answer is the delivery status only. */
+  async resendActivation(ctx) {
+    const teacher = await strapi.db.query('api::teacher.teacher').findOne({
+      where: { documentId: String(ctx.params.id) },
+      select: ['documentId', 'name', 'staffNumber'],
+      populate: { user: { select: ['id'] } },
+    });
+    if (!teacher) return ctx.notFound('Teacher not found');
+    if (!teacher.user) throw new ConflictError('This teacher has no login account');
+    const { delivery, activated } = await reissueActivation(strapi, teacher.user.id, teacher.name);
+    if (activated) throw new ConflictError('This account is already activated; the teacher can change the password or ask an administrator');
+    await audit(strapi, { entityType: 'teacher', entityDocumentId: teacher.documentId, action: 'resend-activation', actor: ctx.state.user, after: { delivery } });
+    ctx.body = { data: { staffNumber: teacher.staffNumber, delivery } };
   },
 
   async findOne(ctx) {
