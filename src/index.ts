@@ -14,6 +14,7 @@ import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } 
 import { teacherPositionsMiddleware } from './teacher-positions';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training';
 import { trainingGuardMiddleware } from './training/guard';
+import { migrateUploadedEvidence } from './training/evidence';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -58,6 +59,8 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);
+  // Credit evidence from before private files: out of public/uploads into PRIVATE_FILES_DIR.
+  await migrateUploadedEvidence(strapi);
   await ensureSelectionIndexes(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
