@@ -15,6 +15,7 @@ import { teacherPositionsMiddleware } from './teacher-positions';
 import { mhPostMiddleware } from './mh-post';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training';
 import { trainingGuardMiddleware } from './training/guard';
+import { migrateUploadedEvidence } from './training/evidence';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -65,6 +66,8 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);
+  // Credit evidence from before private files: out of public/uploads into PRIVATE_FILES_DIR.
+  await migrateUploadedEvidence(strapi);
   await ensureSelectionIndexes(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);

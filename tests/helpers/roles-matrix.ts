@@ -64,6 +64,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::training-course.training-course.complete': '`POST /api/training-courses/:documentId/complete` (credits hours)',
   'api::credit-record.credit-record.find': '`GET /api/credit-records` (teachers: own)',
   'api::credit-record.credit-record.findOne': '`GET /api/credit-records/:documentId`',
+  'api::credit-record.credit-record.evidence': '`GET /api/credit-records/:documentId/evidence` (teachers: own; a download)',
   'api::credit-record.credit-record.create': '`POST /api/credit-records` (pending)',
   'api::credit-record.credit-record.update': '`PUT /api/credit-records/:documentId` (own, pending only)',
   'api::credit-record.credit-record.approve': '`POST /api/credit-records/:documentId/approve` (never own)',

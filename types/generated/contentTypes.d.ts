@@ -692,7 +692,10 @@ export interface ApiCreditRecordCreditRecord
       'plugin::users-permissions.user'
     > &
       Schema.Attribute.Private;
-    evidence: Schema.Attribute.Media<'images' | 'files'>;
+    evidence: Schema.Attribute.Relation<
+      'oneToOne',
+      'api::private-file.private-file'
+    >;
     externalRef: Schema.Attribute.String &
       Schema.Attribute.Unique &
       Schema.Attribute.SetMinMaxLength<{
@@ -1110,6 +1113,77 @@ export interface ApiLibraryLibrary extends Struct.CollectionTypeSchema {
         },
         number
       >;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
+export interface ApiPrivateFilePrivateFile extends Struct.CollectionTypeSchema {
+  collectionName: 'private_files';
+  info: {
+    description: 'A file kept outside public/ (PRIVATE_FILES_DIR) and served only through an authorised route, e.g. credit evidence';
+    displayName: '\u79C1\u6709\u6587\u4EF6 Private file';
+    pluralName: 'private-files';
+    singularName: 'private-file';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::private-file.private-file'
+    > &
+      Schema.Attribute.Private;
+    mime: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    name: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    owner: Schema.Attribute.Relation<'manyToOne', 'api::teacher.teacher'> &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    purpose: Schema.Attribute.Enumeration<['credit_evidence']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'credit_evidence'>;
+    sha256: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    size: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+    storageKey: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 80;
+      }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
@@ -2269,6 +2343,7 @@ declare module '@strapi/strapi' {
       'api::lesson-plan.lesson-plan': ApiLessonPlanLessonPlan;
       'api::library-entry.library-entry': ApiLibraryEntryLibraryEntry;
       'api::library.library': ApiLibraryLibrary;
+      'api::private-file.private-file': ApiPrivateFilePrivateFile;
       'api::psychodrama-script.psychodrama-script': ApiPsychodramaScriptPsychodramaScript;
       'api::requirement-rule.requirement-rule': ApiRequirementRuleRequirementRule;
       'api::review.review': ApiReviewReview;

@@ -2,6 +2,7 @@ import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../content-access';
 import { importAttendance } from '../../../attendance-import';
 import { uploadedFile } from '../../../multipart';
+import { evidenceFor, sendPrivateFile, withEvidenceUrl } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 
@@ -10,7 +11,8 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
   const body = (ctx) => (ctx.request.body as any)?.data ?? {};
   // The populate is fixed server-side (teacher name and staff number, course title), so output is sanitized
   // against the schema only: a teacher may see their own name without reading the teacher API.
-  const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID as any));
+  // Evidence is a private file: its url is the authorised download route, never a public path.
+  const output = async (data: unknown) => withEvidenceUrl(await strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID as any)));
   const respond = async (controller, _ctx, data) => controller.transformResponse(await output(data));
   return {
     async find(ctx) {
@@ -24,6 +26,12 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
       const { results } = await service().listFor(await callerProfile(strapi, ctx), { filters: { documentId: { $eq: ctx.params.id } } });
       if (!results[0]) return ctx.notFound('Credit record not found');
       return respond(this, ctx, results[0]);
+    },
+
+    /** GET /credit-records/:id/evidence — the record's teacher and coordinators download it; anyone else gets 404. */
+    async evidence(ctx) {
+      const file = await evidenceFor(strapi, await callerProfile(strapi, ctx), ctx.params.id);
+      if (!file || !(await sendPrivateFile(strapi, ctx, file))) return ctx.notFound('Evidence not found');
     },
 
     /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */

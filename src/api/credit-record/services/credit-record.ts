@@ -6,7 +6,7 @@ import { fieldError, normalizeEnumSet } from '../../../enum-set';
 import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, isUniqueViolation, schoolYearOf } from '../../../training';
 import { asDecision } from '../../../domain-context';
 import { lockRows } from '../../../sql-dialect';
-import { storeEvidence } from '../../../training/evidence';
+import { removePrivateFile, storeEvidence } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 type Data = Record<string, any>;
@@ -15,7 +15,8 @@ const OUTPUT_POPULATE = {
   teacher: { fields: ['name', 'staffNumber'] },
   course: { fields: ['title', 'code'] },
   reverses: { fields: ['documentId', 'hours', 'status'] },
-  evidence: { fields: ['name', 'url', 'mime', 'size'] },
+  // A private file: the controller adds `url`, the authorised download route (src/training/evidence).
+  evidence: { fields: ['name', 'mime', 'size'] },
 };
 
 /** The writable fields of a manual record, validated; hours positive with one decimal; school year derived. */
@@ -53,11 +54,11 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
     if (!isCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
     const teacherId = isCoordinator ? input.teacher : profile.teacher!.documentId;
     const values = manualInput(input);
-    const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile as any) : null;
+    const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile as any, teacherId) : null;
     try {
       return await this.createManual(user, teacherId, { ...values, ...(evidence ? { evidence: evidence.id } : {}) });
     } catch (error) {
-      if (evidence) await strapi.plugin('upload').service('upload').remove(evidence);
+      if (evidence) await removePrivateFile(strapi, evidence);
       throw error;
     }
   },
