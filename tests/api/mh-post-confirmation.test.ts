@@ -10,8 +10,11 @@ const TEACHER = 'api::teacher.teacher';
 let app: TestApp;
 let admin: AdminSession;
 const u: Record<string, TestUser> = {};
-const cases = (who: string) => app.http().get('/api/counseling-cases').set(bearer(u[who].jwt));
-const confirm = (documentId: string, who = 'researcher') => app.http().post(`/api/teachers/${documentId}/confirm-mh-post`).set(bearer(u[who].jwt));
+// A position change ends a teacher's earlier tokens (tests/platform/token-revocation.test.ts), so each call
+// signs in afresh: what is tested here is the confirmation, not the token.
+const signIn = (who: string) => app.strapi.plugin('users-permissions').service('jwt').issue({ id: u[who].user.id });
+const cases = (who: string) => app.http().get('/api/counseling-cases').set(bearer(signIn(who)));
+const confirm = (documentId: string, who = 'researcher') => app.http().post(`/api/teachers/${documentId}/confirm-mh-post`).set(bearer(signIn(who)));
 const cmPut = (documentId: string, data: Record<string, unknown>) => app.http().put(cm.document(TEACHER, documentId)).set(admin.headers).send(data);
 const stored = (documentId: string) => app.strapi.db.query(TEACHER).findOne({ where: { documentId } });
 const audits = (documentId: string) => app.strapi.db.query('api::audit-event.audit-event').findMany({ where: { action: 'confirm-mh-post', entityDocumentId: documentId }, orderBy: { id: 'asc' } });

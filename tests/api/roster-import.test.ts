@@ -26,6 +26,8 @@ const mail = (to: string) =>
 const codeIn = (message: { text: string }) => message.text.match(/[0-9a-f]{48}/)![0];
 const activate = (code: string, password = 'Xinyu-activated-1') => app.http().post('/api/auth/reset-password').send({ code, password, passwordConfirmation: password });
 const cases = (jwt: string) => app.http().get('/api/counseling-cases').set(bearer(jwt));
+// An import that changes a teacher's positions ends their earlier tokens; these calls sign in afresh.
+const signIn = (who: TestUser) => app.strapi.plugin('users-permissions').service('jwt').issue({ id: who.user.id });
 const confirm = (documentId: string, who = 'researcher') => app.http().post(`/api/teachers/${documentId}/confirm-mh-post`).set(bearer(u[who].jwt));
 const teacherId = async (staffNumber: string) => (await app.strapi.db.query('api::teacher.teacher').findOne({ where: { staffNumber } })).documentId;
 
@@ -116,21 +118,21 @@ test('a new mental-health teacher reads counselling cases only after a researche
 });
 
 test('an existing teacher given a mental-health post by the import waits for a researcher', async () => {
-  expect((await cases(u.teacher.jwt)).status).toBe(403);
+  expect((await cases(signIn(u.teacher))).status).toBe(403);
   const roster = ['工号,姓名,学校代码,岗位', 'R0009,周新名,QX-DH-001,兼职心理教师、德育管理者'].join('\n');
   const res = await upload(write('mh.csv', roster));
   expect(res.status).toBe(200);
   expect(res.body.data).toMatchObject({ updated: 1, activations: [], mhPostsPending: ['R0009'] });
-  expect((await cases(u.teacher.jwt)).status).toBe(403);
+  expect((await cases(signIn(u.teacher))).status).toBe(403);
   expect((await confirm(u.teacher.teacher!.documentId)).status).toBe(200);
-  expect((await cases(u.teacher.jwt)).status).toBe(200);
+  expect((await cases(signIn(u.teacher))).status).toBe(200);
   // Put back for the tests below.
   await upload(write('back.csv', ['工号,姓名,学校代码,岗位', 'R0009,周新名,QX-DH-001,德育管理者'].join('\n')));
-  expect((await cases(u.teacher.jwt)).status).toBe(403);
+  expect((await cases(signIn(u.teacher))).status).toBe(403);
 });
 
 test('coordinators re-issue an activation code by email; the answer is the delivery status only', async () => {
-  const resend = (staffNumber: string, who = 'coordinator') => teacherId(staffNumber).then((id) => app.http().post(`/api/teachers/${id}/resend-activation`).set(bearer(u[who].jwt)));
+  const resend = (staffNumber: string, who = 'coordinator') => teacherId(staffNumber).then((id) => app.http().post(`/api/teachers/${id}/resend-activation`).set(bearer(signIn(u[who]))));
   const [old] = mail(LI);
   const liUser = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'tr0002' } });
   // Already activated: nothing to re-issue.

@@ -99,6 +99,8 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /api/credit-records/:id/reverse': { action: 'api::credit-record.credit-record.reverse', id: 'creditRecord' },
   'GET /api/credit-records': { action: 'api::credit-record.credit-record.find', domain: () => 'ok' },
   // Others' credit records do not exist for a teacher: 404, not 403 (no probing which ids exist).
+  // Evidence: the record's teacher and coordinators; another teacher's is 404 (or 404 when there is none).
+  'GET /api/credit-records/:id/evidence': { action: 'api::credit-record.credit-record.evidence', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? 404 : 'granted') },
   'GET /api/credit-records/:id': { action: 'api::credit-record.credit-record.findOne', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? 404 : 'ok'), hides: ['submittedBy', 'decidedBy'] },
   'POST /api/credit-records': { action: 'api::credit-record.credit-record.create' },
   'PUT /api/credit-records/:id': { action: 'api::credit-record.credit-record.update', id: 'creditRecord', domain: (c, o) => (isTeacher(c) && o === 'other' ? [403, 404] : 'granted') },
@@ -144,6 +146,8 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/submissions/:id': { action: 'api::submission.submission.findOne', id: 'submission', domain: (c, o) => (isTeacher(c) && o === 'other' ? 404 : 'ok') },
   'POST /api/submissions': { action: 'api::submission.submission.create' },
   'POST /api/teachers/import': { action: 'api::teacher.teacher.import' },
+  'POST /api/teachers/:id/resend-activation': { action: 'api::teacher.teacher.resendActivation', id: 'teacher' },
+  'POST /api/teachers/:id/confirm-mh-post': { action: 'api::teacher.teacher.confirmMhPost', id: 'teacher' },
   'GET /api/teachers': { action: 'api::teacher.teacher.find', domain: () => 'ok' },
   'GET /api/teachers/:id': { action: 'api::teacher.teacher.findOne', id: 'teacher', domain: () => 'ok', hides: ['user', 'phone'] },
   'GET /api/themes': { action: 'api::theme.theme.find', domain: () => 'ok' },
@@ -285,9 +289,10 @@ beforeAll(async () => {
   await setOwnOther('creditRecord', 'api::credit-record.credit-record', 'teacher', byTeacher);
   // The demo data has one certificate (the MH teacher's); another teacher's is added for the "other" probes.
   const subject = await strapi.db.query('api::teacher.teacher').findOne({ where: { user: { username: 'demo-subject-teacher' } } });
-  await strapi.documents('api::certificate.certificate').create({
+  // Certificates are issued only inside a decision (src/training/guard.ts): the fixture is written as one.
+  await require('../../dist/src/domain-context').asDecision('fixture', () => strapi.documents('api::certificate.certificate').create({
     data: { teacher: subject.documentId, tier: 'C', schoolYear: '2025-2026', serialNumber: 'MATRIX-C-0001', verificationCode: 'MATRIXVERIFY0001', issuedAt: new Date(), snapshot: { hours: 8 }, status: 'valid' } as any,
-  });
+  }));
   await setOwnOther('certificate', 'api::certificate.certificate', 'teacher', byTeacher);
   await setOwnOther('submission', 'api::submission.submission', 'submitter', byTeacher);
   await setOwnOther('review', 'api::review.review', 'reviewer', byUser);
