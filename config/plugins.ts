@@ -1,31 +1,23 @@
-import path from 'path';
 import type { Core } from '@strapi/strapi';
 
-// The local outbox provider (src/email-outbox), loaded by absolute path: compiled next to this file's dist/config.
-// Strapi lower-cases the provider name before require(), so the app must live under a lower-case path to use it.
-const OUTBOX_PROVIDER = path.resolve(__dirname, '..', 'src', 'email-outbox');
-
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
-  // Activation codes and other account mail. With SMTP_HOST set: nodemailer over SMTP (needs
-  // @strapi/provider-email-nodemailer at the same version as @strapi/strapi; see README). Without it
-  // (development, tests): every message is written as a JSON file into EMAIL_OUTBOX_DIR (default .tmp/outbox).
+  // Activation codes and other account mail. With SMTP_HOST set: nodemailer over SMTP
+  // (@strapi/provider-email-nodemailer). Without it (development, tests) the plugin is configured with
+  // sendmail, which is always installed and sends nothing at start-up, and src/email-outbox replaces its
+  // provider at bootstrap: every message is written as a JSON file into EMAIL_OUTBOX_DIR (default .tmp/outbox).
   email: {
-    config: env('SMTP_HOST')
-      ? {
-          provider: 'nodemailer',
-          providerOptions: {
+    config: {
+      provider: env('SMTP_HOST') ? 'nodemailer' : 'sendmail',
+      providerOptions: env('SMTP_HOST')
+        ? {
             host: env('SMTP_HOST'),
             port: env.int('SMTP_PORT', 587),
             secure: env.bool('SMTP_SECURE', false),
             ...(env('SMTP_USERNAME') && { auth: { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') } }),
-          },
-          settings: { defaultFrom: env('EMAIL_FROM', 'no-reply@xinyu.invalid'), defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@xinyu.invalid')) },
-        }
-      : {
-          provider: OUTBOX_PROVIDER,
-          providerOptions: { dir: path.resolve(env('EMAIL_OUTBOX_DIR', path.join(process.cwd(), '.tmp', 'outbox'))) },
-          settings: { defaultFrom: env('EMAIL_FROM', 'no-reply@xinyu.invalid'), defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@xinyu.invalid')) },
-        },
+          }
+        : {},
+      settings: { defaultFrom: env('EMAIL_FROM', 'no-reply@xinyu.invalid'), defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'no-reply@xinyu.invalid')) },
+    },
   },
   'users-permissions': {
     config: {

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
 import { acquireBootLock, releaseBootLock } from './boot-lock';
+import { useLocalOutboxWithoutSmtp } from './email-outbox';
 import { cacheApiTokenMisses, configureAuthCache, subscribeAuthCacheInvalidation } from './auth-cache';
 import { configureReadCaches } from './read-cache';
 import { contentRulesMiddleware } from './content-rules';
@@ -53,10 +54,7 @@ export default {
 };
 
 async function bootstrapUnderLock(strapi: Core.Strapi) {
-  const emailProvider = String(strapi.config.get('plugin::email.provider', ''));
-  if (process.env.NODE_ENV === 'production' && emailProvider.endsWith('email-outbox')) {
-    strapi.log.warn('Email goes to the local outbox (no SMTP_HOST): activation codes are written to disk, not sent. Configure SMTP (README, Email).');
-  }
+  useLocalOutboxWithoutSmtp(strapi);
   subscribeAuthCacheInvalidation(strapi);
   const changes = await syncRolesAndPermissions(strapi);
   if (changes.rolesCreated || changes.rolesUpdated || changes.granted || changes.revoked) {

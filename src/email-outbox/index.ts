@@ -1,12 +1,12 @@
 import { randomBytes } from 'crypto';
+import type { Core } from '@strapi/strapi';
 import fs from 'fs';
 import path from 'path';
 
 /**
- * Email provider for development and tests (config/plugins.ts uses it when SMTP_HOST is unset): every
- * message is written as one JSON file into the outbox directory (EMAIL_OUTBOX_DIR, default .tmp/outbox)
- * instead of being sent. Strapi's email plugin loads it by absolute path and calls init(); send() answers
- * { queued: true, file } so callers can tell a local outbox from a real delivery.
+ * Email provider for development and tests, used when SMTP_HOST is unset: every message is written as one
+ * JSON file into the outbox directory (EMAIL_OUTBOX_DIR, default .tmp/outbox) instead of being sent. send()
+ * answers { queued: true, file } so callers can tell a local outbox from a real delivery.
  */
 interface OutboxOptions { dir?: string }
 interface OutboxSettings { defaultFrom?: string; defaultReplyTo?: string }
@@ -37,4 +37,18 @@ export function init(providerOptions: OutboxOptions = {}, settings: OutboxSettin
       return { queued: true, file };
     },
   };
+}
+
+/**
+ * Without SMTP_HOST the email plugin starts with sendmail (config/plugins.ts) and its provider is replaced
+ * here, after the plugin's bootstrap: the outbox is not a package, and Strapi would load a provider given by
+ * path only from a lower-case path. In production a missing SMTP_HOST is worth a warning.
+ */
+export function useLocalOutboxWithoutSmtp(strapi: Core.Strapi) {
+  if (process.env.SMTP_HOST) return;
+  const settings = strapi.config.get('plugin::email.settings', {}) as OutboxSettings;
+  strapi.plugin('email').provider = init({ dir: process.env.EMAIL_OUTBOX_DIR }, settings);
+  if (process.env.NODE_ENV === 'production') {
+    strapi.log.warn('Email goes to the local outbox (no SMTP_HOST): activation codes are written to disk, not sent. Configure SMTP (README, Email).');
+  }
 }

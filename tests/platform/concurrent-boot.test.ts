@@ -45,6 +45,16 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** One more instance, in this process, on the same database, to look at what the others left. */
+async function loadInstance() {
+  const appDir = path.resolve(__dirname, '..', '..');
+  const instance = require('@strapi/strapi').createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  instance.log.level = 'error';
+  await instance.load();
+  app = { strapi: instance } as TestApp;
+  return instance;
+}
+
 /** Rows per key in each reference table; every count must be 1. */
 async function duplicates(knex: any) {
   const grouped = async (table: string, columns: string[]) =>
@@ -63,13 +73,7 @@ async function duplicates(knex: any) {
 
 test('three instances starting at once on an empty database all come up healthy, with every row once', async () => {
   await bootTogether(db, 3);
-  const { createStrapi } = require('@strapi/strapi');
-  const appDir = path.resolve(__dirname, '..', '..');
-  const instance = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
-  instance.log.level = 'error';
-  await instance.load();
-  app = { strapi: instance } as TestApp;
-  const knex = instance.db.connection;
+  const knex = (await loadInstance()).db.connection;
   expect(await duplicates(knex)).toEqual([]);
   expect(Number((await knex('themes').count({ n: '*' }))[0].n)).toBe(themesFile.themes.length);
   expect(Number((await knex('five_education_tags').count({ n: '*' }))[0].n)).toBe(tagsFile.fiveEducationTags.length);
@@ -87,11 +91,7 @@ test('after a reference-data change, three instances restarting at once add each
   await app!.strapi.destroy();
   app = null;
   await bootTogether(db, 3);
-  const instance = require('@strapi/strapi').createStrapi({ appDir: path.resolve(__dirname, '..', '..'), distDir: path.resolve(__dirname, '..', '..', 'dist') });
-  instance.log.level = 'error';
-  await instance.load();
-  app = { strapi: instance } as TestApp;
-  const again = instance.db.connection;
+  const again = (await loadInstance()).db.connection;
   expect(await duplicates(again)).toEqual([]);
   expect(Number((await again('themes').count({ n: '*' }))[0].n)).toBe(themesFile.themes.length);
   expect(Number((await again('five_education_tags').count({ n: '*' }))[0].n)).toBe(tagsFile.fiveEducationTags.length);
