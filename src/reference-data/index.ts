@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isUniqueViolation } from '../sql-dialect';
 import themesFile from '../../database/reference/themes.json';
 import tagsFile from '../../database/reference/five-education-tags.json';
 import librariesFile from '../../database/reference/libraries.json';
@@ -53,9 +54,8 @@ export async function ensureReferenceKeys(strapi: Core.Strapi) {
     try {
       await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ?? ON ?? (??)`, [index, meta.tableName, column]);
     } catch (error) {
-      const { code } = error as { code?: string };
-      // Only stored duplicates are tolerated (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE); anything else stops the boot.
-      if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      // Only stored duplicates are tolerated; anything else stops the boot.
+      if (!isUniqueViolation(error)) throw error;
       strapi.log.warn(`${meta.tableName}.${column} holds duplicates; remove them so ${index} can be built: ${(error as Error).message}`);
     }
   }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { asDecision } from '../domain-context';
 import { ConflictError } from '../domain-errors';
-import { isUniqueViolation } from './index';
+import { isUniqueViolation } from '../sql-dialect';
 
 type Knex = Core.Strapi['db']['connection'];
 

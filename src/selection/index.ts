@@ -146,11 +146,3 @@ export const keys = {
   entry: (libraryDocumentId: string, resourceDocumentId: string) => `${libraryDocumentId}:${resourceDocumentId}`,
 };
 
-/** A unique index refused the write: on PostgreSQL SQLSTATE 23505, on SQLite SQLITE_CONSTRAINT_UNIQUE. */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError ?? e.nativeError, depth++) {
-    if (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
-    if (typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(e.message)) return true;
-  }
-  return false;
-}

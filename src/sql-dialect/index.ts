@@ -38,3 +38,15 @@ export async function lockName(strapi: Core.Strapi, trx: Knex, name: string) {
   if (strapi.db.dialect.client !== 'postgres') return;
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
 }
+
+/**
+ * A unique index refused the write (a concurrent request got there first): PostgreSQL SQLSTATE 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE, also when a driver or Strapi wraps the error.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError ?? e.nativeError, depth++) {
+    if (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+    if (typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -73,12 +73,6 @@ export function creditSnapshot(record: Record<string, any> | null) {
   return { documentId, category, hours: hours == null ? null : Number(hours), date, schoolYear, source, status, note, rejectionReason, externalRef };
 }
 
-/** A unique index refused the write: a concurrent request got there first. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; cause?: { code?: string } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|duplicate key value/i.test(String(e?.message ?? ''));
-}
 
 /** Database-level uniqueness where concurrent requests could race past an application check. */
 export async function ensureTrainingIndexes(strapi: Core.Strapi) {

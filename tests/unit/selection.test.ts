@@ -1,4 +1,5 @@
-import { assertTransition, awardLevel, beijingYear, isUniqueViolation, rankCandidates, validateRubric, validateYearWindow, weightedScore } from '../../src/selection';
+import { isUniqueViolation } from '../../src/sql-dialect';
+import { assertTransition, awardLevel, beijingYear, rankCandidates, validateRubric, validateYearWindow, weightedScore } from '../../src/selection';
 
 const rubric = [
   { key: 'design', name: '教学设计', weight: 3, minScore: 0, maxScore: 10 },

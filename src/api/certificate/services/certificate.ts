@@ -3,8 +3,8 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
 import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
-import { assertSchoolYear, audit, isUniqueViolation, roundHours } from '../../../training';
-import { joinTable, lockName, lockRows, tableOf } from '../../../sql-dialect';
+import { assertSchoolYear, audit, roundHours } from '../../../training';
+import { isUniqueViolation, joinTable, lockName, lockRows, tableOf } from '../../../sql-dialect';
 import { asDecision } from '../../../domain-context';
 
 const CERT_UID = 'api::certificate.certificate';

@@ -3,9 +3,9 @@ import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../domain-errors';
 import { isResearcher, type CallerProfile } from '../../../content-access';
 import { fieldError, normalizeEnumSet } from '../../../enum-set';
-import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, isUniqueViolation, schoolYearOf } from '../../../training';
+import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
 import { asDecision } from '../../../domain-context';
-import { lockRows } from '../../../sql-dialect';
+import { isUniqueViolation, lockRows } from '../../../sql-dialect';
 import { removePrivateFile, storeEvidence } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';

@@ -3,9 +3,9 @@ import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../domain-errors';
 import type { CallerProfile } from '../../../content-access';
 import { fieldError } from '../../../enum-set';
-import { audit, isUniqueViolation } from '../../../training';
+import { audit } from '../../../training';
 import { asDecision } from '../../../domain-context';
-import { lockName, lockRows, tableOf } from '../../../sql-dialect';
+import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../sql-dialect';
 
 const COURSE_UID = 'api::training-course.training-course';
 const ENROLMENT_UID = 'api::enrolment.enrolment';
