@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
-import { audit } from '../training';
+import { audit, insertCreditRecords, type NewCreditRecord } from '../training';
 import { joinTable, lockName, tableOf } from '../sql-dialect';
 import { asDecision } from '../domain-context';
 import { readRows } from '../spreadsheet';
@@ -9,7 +9,7 @@ import { mapHeader, normalizeText, parseRow, type ColumnMap, type ImportRow, typ
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 const LOOKUP_BATCH = 1000;
-const INSERT_BATCH = 500;
+const INSERT_BATCH = 2000;
 const MAX_REPORTED_ERRORS = 1000;
 
 export interface ImportOptions {
@@ -170,12 +170,6 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
   // another coordinator to decide; nobody approves their own hours, on any path.
   const ownProfile = await strapi.db.query('api::teacher.teacher').findOne({ where: { user: { id: options.actor.id } }, select: ['id'] });
 
-  const links = {
-    teacher: joinTable(strapi, CREDIT_UID, 'teacher'),
-    course: joinTable(strapi, CREDIT_UID, 'course'),
-    submittedBy: joinTable(strapi, CREDIT_UID, 'submittedBy'),
-    decidedBy: joinTable(strapi, CREDIT_UID, 'decidedBy'),
-  };
   return asDecision('import', () => strapi.db.transaction(async ({ trx }) => {
     // Lock first, then check what is already there: the same sheet sent twice at once is imported once,
     // and the second request reports its rows as already imported.
@@ -186,55 +180,22 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
       throw new errors.ValidationError(`${errorCount} row(s) have problems; nothing was imported`, { ...result, errors: result.errors });
     }
     if (fresh.length === 0) return result;
-    const now = new Date();
     const isOwn = (r: { teacherId: number }) => ownProfile?.id === r.teacherId;
+    // Written through the ledger's bulk writer: records, links and one audit entry each.
     for (const part of chunks(fresh, INSERT_BATCH)) {
-      const documentIds = part.map(() => createId());
-      await trx(table).insert(
-        part.map((r, i) => ({
-          document_id: documentIds[i],
-          category: r.category,
-          hours: r.hours,
-          date: r.date,
-          school_year: r.schoolYear,
-          source: 'import',
-          status: isOwn(r) ? 'pending' : 'approved',
-          decided_at: isOwn(r) ? null : now,
-          note: r.training,
-          external_ref: r.externalRef,
-          created_at: now,
-          updated_at: now,
-          published_at: now,
-        }))
-      );
-      const inserted: { id: number; document_id: string }[] = await trx(table).whereIn('document_id', documentIds).select('id', 'document_id');
-      const idOf = new Map(inserted.map((row) => [row.document_id, row.id]));
-      const link = (name: keyof typeof links, rows: { own: number; other: number | null }[]) => {
-        const { name: tableName, own, other } = links[name];
-        const values = rows.filter((row) => row.other !== null).map((row) => ({ [own]: row.own, [other]: row.other }));
-        return values.length ? trx(tableName).insert(values) : Promise.resolve();
-      };
-      const ids = part.map((_, i) => idOf.get(documentIds[i])!);
-      // Every imported record gets its own audit entry, written in the same bulk way.
-      await trx(tableOf(strapi, 'api::audit-event.audit-event')).insert(
-        part.map((r, i) => ({
-          document_id: createId(),
-          entity_type: 'credit-record',
-          entity_document_id: documentIds[i],
-          action: 'import',
-          actor_username: options.actor.username,
-          at: now,
-          before: null,
-          after: JSON.stringify({ documentId: documentIds[i], staffNumber: r.staffNumber, category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: 'import', status: isOwn(r) ? 'pending' : 'approved', training: r.training, externalRef: r.externalRef, row: r.row }),
-          created_at: now,
-          updated_at: now,
-          published_at: now,
-        }))
-      );
-      await link('teacher', part.map((r, i) => ({ own: ids[i], other: r.teacherId })));
-      await link('course', part.map((r, i) => ({ own: ids[i], other: r.courseId })));
-      await link('submittedBy', ids.map((id) => ({ own: id, other: options.actor.id })));
-      await link('decidedBy', ids.map((id, i) => ({ own: id, other: isOwn(part[i]) ? null : options.actor.id })));
+      await insertCreditRecords(strapi, trx, part.map((r): NewCreditRecord => ({
+        teacherId: r.teacherId,
+        courseId: r.courseId,
+        category: r.category,
+        hours: r.hours,
+        date: r.date,
+        schoolYear: r.schoolYear,
+        source: 'import',
+        status: isOwn(r) ? 'pending' : 'approved',
+        note: r.training,
+        externalRef: r.externalRef,
+        context: { staffNumber: r.staffNumber, training: r.training, row: r.row },
+      })), options.actor, 'import');
     }
     await audit(strapi, {
       entityType: 'credit-import',

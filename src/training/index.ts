@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../domain-errors';
-import { joinTable } from '../sql-dialect';
+import { insertRows, joinTable, newDocumentIds, tableOf } from '../sql-dialect';
 import { asDecision, currentDecision } from '../domain-context';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
@@ -73,6 +73,78 @@ export function creditSnapshot(record: Record<string, any> | null) {
   return { documentId, category, hours: hours == null ? null : Number(hours), date, schoolYear, source, status, note, rejectionReason, externalRef };
 }
 
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+
+/** A credit record written in bulk (imports): already validated, its teacher and course resolved to ids. */
+export interface NewCreditRecord {
+  teacherId: number;
+  courseId: number | null;
+  category: string;
+  hours: number;
+  date: string;
+  schoolYear: string;
+  source: 'import' | 'course' | 'manual';
+  /** Approved (decided by the actor now) or pending (for someone else to decide). */
+  status: 'approved' | 'pending';
+  note: string | null;
+  externalRef: string | null;
+  /** Kept in the record's audit entry beside its snapshot (e.g. the import row and staff number). */
+  context?: Record<string, unknown>;
+}
+
+/**
+ * The ledger's bulk writer: the records, their teacher/course/submitter/decider links and one audit entry
+ * each, inside the caller's transaction (and decision), in a few statements per thousand rows.
+ * Returns the records' documentIds in order.
+ */
+export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi['db']['connection'], records: NewCreditRecord[], actor: { id: number; username: string }, action: string): Promise<string[]> {
+  if (records.length === 0) return [];
+  const now = new Date();
+  const documentIds = newDocumentIds(records.length);
+  const ids = await insertRows(strapi, trx, tableOf(strapi, CREDIT_UID), records.map((r, i) => ({
+    document_id: documentIds[i],
+    category: r.category,
+    hours: r.hours,
+    date: r.date,
+    school_year: r.schoolYear,
+    source: r.source,
+    status: r.status,
+    decided_at: r.status === 'approved' ? now : null,
+    note: r.note,
+    external_ref: r.externalRef,
+    created_at: now,
+    updated_at: now,
+    published_at: now,
+  })), 'document_id');
+  const auditIds = newDocumentIds(records.length);
+  await insertRows(strapi, trx, tableOf(strapi, 'api::audit-event.audit-event'), records.map((r, i) => ({
+    document_id: auditIds[i],
+    entity_type: 'credit-record',
+    entity_document_id: documentIds[i],
+    action,
+    actor_username: actor.username,
+    at: now,
+    before: null,
+    after: JSON.stringify({ ...creditSnapshot({ documentId: documentIds[i], category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: r.source, status: r.status, note: r.note, externalRef: r.externalRef }), ...r.context }),
+    created_at: now,
+    updated_at: now,
+    published_at: now,
+  })));
+  const link = async (attribute: string, other: (r: NewCreditRecord) => number | null) => {
+    const table = joinTable(strapi, CREDIT_UID, attribute);
+    const rows = records.flatMap((r, i) => {
+      const value = other(r);
+      return value === null ? [] : [{ [table.own]: ids[i], [table.other]: value }];
+    });
+    await insertRows(strapi, trx, table.name, rows);
+  };
+  await link('teacher', (r) => r.teacherId);
+  await link('course', (r) => r.courseId);
+  await link('submittedBy', () => actor.id);
+  await link('decidedBy', (r) => (r.status === 'approved' ? actor.id : null));
+  return documentIds;
+}
 
 /** Database-level uniqueness where concurrent requests could race past an application check. */
 export async function ensureTrainingIndexes(strapi: Core.Strapi) {
