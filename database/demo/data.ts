@@ -1,5 +1,5 @@
-import type { SchoolStage } from '../../src/school-stages';
-import type { TeacherPosition } from '../../src/teacher-positions';
+import type { SchoolStage } from '../../src/platform/school-stages';
+import type { TeacherPosition } from '../../src/platform/teacher-positions';
 
 // Demo content only: a fictional city (青溪市 Qingxi) with one urban district and one county.
 export const DEMO_CITY = '青溪市';

@@ -7,8 +7,8 @@ import { DEMO_ACCOUNTS, DEMO_CITY, DEMO_SCHOOLS, STAFF_PATTERN, demoTeacherName 
 import { DEMO_LESSON_PLANS } from './content/lesson-plans';
 import { DEMO_PSYCHODRAMA_SCRIPTS } from './content/psychodrama-scripts';
 import { DEMO_COUNSELING_CASES } from './content/counseling-cases';
-import { importAttendance } from '../../src/attendance-import';
-import { confirmMhPostAsSystem } from '../../src/mh-post';
+import { importAttendance } from '../../src/training/attendance-import';
+import { confirmMhPostAsSystem } from '../../src/platform/mh-post';
 
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';

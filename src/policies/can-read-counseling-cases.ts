@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile, canReadCounselingCases } from '../content-access';
+import { callerProfile, canReadCounselingCases } from '../platform/actor';
 
 /** Counselling cases: researchers and mental-health teachers only; everyone else gets 403. */
 export default async (policyContext: any, _config: unknown, { strapi }: { strapi: Core.Strapi }) => {

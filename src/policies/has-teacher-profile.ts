@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile, isResearcher } from '../content-access';
+import { callerProfile, isResearcher } from '../platform/actor';
 
 /** A teacher writes content as themselves, so a teacher account needs a teacher profile. */
 export default async (policyContext: any, _config: unknown, { strapi }: { strapi: Core.Strapi }) => {

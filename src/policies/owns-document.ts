@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile, isResearcher } from '../content-access';
+import { callerProfile, isResearcher } from '../platform/actor';
 
 /** Teachers may only change documents they authored; researchers may change any. Config: { uid }. */
 export default async (policyContext: any, config: { uid: string }, { strapi }: { strapi: Core.Strapi }) => {

@@ -2,8 +2,8 @@ import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { fieldError } from '../enum-set';
-import type { CallerProfile } from '../content-access';
+import { fieldError } from '../shared/enum-set';
+import type { CallerProfile } from '../platform/actor';
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 export const PRIVATE_FILE_UID = 'api::private-file.private-file';

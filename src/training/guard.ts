@@ -1,9 +1,10 @@
 import type { Core, Modules } from '@strapi/strapi';
-import { currentDecision } from '../domain-context';
-import { ConflictError, fieldError, forbidden } from '../domain-errors';
-import { lockRows } from '../sql-dialect';
-import { normalizePositions } from '../teacher-positions';
-import { assertHours, assertSchoolYear, audit, creditSnapshot, sameHours, schoolYearOf } from './index';
+import { currentDecision } from '../shared/decision';
+import { ConflictError, fieldError, forbidden } from '../shared/errors';
+import { lockRows } from '../shared/sql';
+import { normalizePositions } from '../platform/teacher-positions';
+import { assertHours, assertSchoolYear, creditSnapshot, sameHours, schoolYearOf } from './ledger';
+import { audit } from '../shared/audit';
 
 /**
  * Document Service middleware for the training ledger. The domain services make their writes inside

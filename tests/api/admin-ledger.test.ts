@@ -13,7 +13,7 @@ const CERTIFICATE = 'api::certificate.certificate';
 const ENROLMENT = 'api::enrolment.enrolment';
 
 /** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
-const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/shared/decision').asDecision('fixture', run);
 
 let app: TestApp;
 let admin: AdminSession;

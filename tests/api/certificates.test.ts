@@ -11,7 +11,7 @@ const u: Record<string, TestUser> = {};
 let certificate: { documentId: string; verificationCode: string; serialNumber: string };
 
 /** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
-const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/shared/decision').asDecision('fixture', run);
 
 const credit = async (who: string, hours: number, date: string, course?: string) =>
   asFixture(() => app.strapi.documents('api::credit-record.credit-record' as any).create({

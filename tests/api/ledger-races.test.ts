@@ -11,7 +11,7 @@ import { race, raceSame, tally } from '../helpers/race';
  */
 
 /** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
-const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/shared/decision').asDecision('fixture', run);
 
 const N = 10;
 const CREDIT = 'api::credit-record.credit-record';

@@ -1,7 +1,7 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 import { lessonData } from '../helpers/content';
 import { raceSame, tally } from '../helpers/race';
-import { isUniqueViolation } from '../../src/sql-dialect';
+import { isUniqueViolation } from '../../src/shared/sql';
 
 // Every selection decision raced: ten identical requests at once, exactly one wins, the rest get 409,
 // and the stored rows are those of one decision. On PostgreSQL the requests run on separate connections.

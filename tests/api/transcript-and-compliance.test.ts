@@ -1,7 +1,7 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 
 /** Fixtures write decided records directly, as a decision does: inside the app's own decision context (from dist/, the module instance Strapi runs). */
-const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/domain-context').asDecision('fixture', run);
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/shared/decision').asDecision('fixture', run);
 
 let app: TestApp;
 const u: Record<string, TestUser> = {};

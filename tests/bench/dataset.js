@@ -173,7 +173,7 @@ async function loadDataset(strapi, scale, progress) {
   });
   await bulk.resetSequences();
 
-  const { rebuildSearchIndex } = require('../../dist/src/search-index');
+  const { rebuildSearchIndex } = require('../../dist/src/content/search');
   const published = size.lessons + size.scripts;
   await rebuildSearchIndex(strapi, (done) => progress('search index', done, published));
 

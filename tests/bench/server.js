@@ -14,7 +14,7 @@ const { createStrapi, factories } = require('@strapi/strapi');
 const appDir = path.resolve(__dirname, '..', '..');
 const CREDIT_UID = 'api::credit-record.credit-record';
 // The app's own decision context: the module instance Strapi loads from dist/.
-const { asDecision } = require(path.join(appDir, 'dist', 'src', 'domain-context'));
+const { asDecision } = require(path.join(appDir, 'dist', 'src', 'shared', 'decision'));
 
 function stock(strapi, uid) {
   const controller = factories.createCoreController(uid)({ strapi });

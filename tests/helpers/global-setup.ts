@@ -8,6 +8,6 @@ export default async function globalSetup() {
   fs.rmSync(path.join(appDir, 'dist'), { recursive: true, force: true });
   await tsUtils.compile(appDir, { configOptions: { options: { incremental: false } } });
   if (!fs.existsSync(path.join(appDir, 'dist', 'src', 'index.js'))) {
-    throw new Error('TypeScript compilation produced no dist/src/index.js');
+    throw new Error('TypeScript compilation produced no index.js');
   }
 }

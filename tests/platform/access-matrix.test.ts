@@ -290,7 +290,7 @@ beforeAll(async () => {
   // The demo data has one certificate (the MH teacher's); another teacher's is added for the "other" probes.
   const subject = await strapi.db.query('api::teacher.teacher').findOne({ where: { user: { username: 'demo-subject-teacher' } } });
   // Certificates are issued only inside a decision (src/training/guard.ts): the fixture is written as one.
-  await require('../../dist/src/domain-context').asDecision('fixture', () => strapi.documents('api::certificate.certificate').create({
+  await require('../../dist/src/shared/decision').asDecision('fixture', () => strapi.documents('api::certificate.certificate').create({
     data: { teacher: subject.documentId, tier: 'C', schoolYear: '2025-2026', serialNumber: 'MATRIX-C-0001', verificationCode: 'MATRIXVERIFY00000001', issuedAt: new Date(), snapshot: { hours: 8 }, status: 'valid' } as any,
   }));
   await setOwnOther('certificate', 'api::certificate.certificate', 'teacher', byTeacher);

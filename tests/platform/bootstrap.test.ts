@@ -1,8 +1,8 @@
 import rolesFile from '../../database/reference/roles.json';
 import { startApp, createSchool, type TestApp } from '../helpers/strapi';
-import { syncRolesAndPermissions } from '../../src/roles-permissions';
+import { syncRolesAndPermissions } from '../../src/platform/roles-permissions';
 import { shouldLoadDemoData } from '../../database/demo/load';
-import { syncReferenceData } from '../../src/reference-data';
+import { syncReferenceData } from '../../src/platform/reference-data';
 import themesFile from '../../database/reference/themes.json';
 import tagsFile from '../../database/reference/five-education-tags.json';
 

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import { startApp, type TestApp } from '../helpers/strapi';
-import { requiredCertificateTier, TEACHER_POSITIONS, type TeacherPosition } from '../../src/teacher-positions';
-import { SCHOOL_STAGES } from '../../src/school-stages';
+import { requiredCertificateTier, TEACHER_POSITIONS, type TeacherPosition } from '../../src/platform/teacher-positions';
+import { SCHOOL_STAGES } from '../../src/platform/school-stages';
 
 interface Account {
   username: string;

@@ -1,4 +1,4 @@
-import { assertNoPersonalData, detectPersonalData, findPersonalData } from '../../src/privacy-guard';
+import { assertNoPersonalData, detectPersonalData, findPersonalData } from '../../src/shared/privacy-guard';
 
 // ISO 7064 MOD 11-2, computed here independently of the module so the IDs are real-shaped.
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '../../src/sql-dialect';
-import { assertTransition, awardLevel, beijingYear, rankCandidates, validateRubric, validateYearWindow, weightedScore } from '../../src/selection';
+import { isUniqueViolation } from '../../src/shared/sql';
+import { assertTransition, awardLevel, beijingYear, rankCandidates, validateRubric, validateYearWindow, weightedScore } from '../../src/library/selection';
 
 const rubric = [
   { key: 'design', name: '教学设计', weight: 3, minScore: 0, maxScore: 10 },

@@ -1,6 +1,6 @@
-import { firstFreeSlug, slugFromTitle } from '../../src/slugs';
-import { indexTerms, queryTerms } from '../../src/search-index/tokenize';
-import { highlightSnippet } from '../../src/search-index/snippet';
+import { firstFreeSlug, slugFromTitle } from '../../src/shared/slugs';
+import { indexTerms, queryTerms } from '../../src/content/search/tokenize';
+import { highlightSnippet } from '../../src/content/search/snippet';
 
 describe('slugFromTitle: pinyin, then slugify', () => {
   test.each([

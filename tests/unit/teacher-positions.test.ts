@@ -1,5 +1,5 @@
-import { isMentalHealthTeacher, normalizePositions, requiredCertificateTier } from '../../src/teacher-positions';
-import { normalizeEnumSet } from '../../src/enum-set';
+import { isMentalHealthTeacher, normalizePositions, requiredCertificateTier } from '../../src/platform/teacher-positions';
+import { normalizeEnumSet } from '../../src/shared/enum-set';
 
 describe('requiredCertificateTier (seeds/000: A for MH, B for homeroom/moral education, C for subject teachers)', () => {
   test.each([

@@ -1,4 +1,4 @@
-import { withStampedTokens, wrapContentApiStrategies } from '../../auth-cache';
+import { withStampedTokens, wrapContentApiStrategies } from '../../platform/sign-in-cache';
 
 export default (plugin: any) => {
   // Contact details stay out of every API response (login, /users/me, populated relations).

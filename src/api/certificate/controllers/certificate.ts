@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
-import { renderCertificatePdf } from '../../../certificate-pdf';
+import { callerProfile } from '../../../platform/actor';
+import { renderCertificatePdf } from '../../../training/certificate-pdf';
 
 const CERT_UID = 'api::certificate.certificate';
 

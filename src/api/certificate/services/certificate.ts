@@ -2,10 +2,11 @@ import { randomBytes } from 'crypto';
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
-import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
-import { assertSchoolYear, audit, roundHours } from '../../../training';
-import { isUniqueViolation, joinTable, lockName, lockRows, tableOf } from '../../../sql-dialect';
-import { asDecision } from '../../../domain-context';
+import { ConflictError, fieldError, forbidden } from '../../../shared/errors';
+import { assertSchoolYear, roundHours } from '../../../training/ledger';
+import { audit } from '../../../shared/audit';
+import { isUniqueViolation, joinTable, lockName, lockRows, tableOf } from '../../../shared/sql';
+import { asDecision } from '../../../shared/decision';
 
 const CERT_UID = 'api::certificate.certificate';
 type Data = Record<string, any>;

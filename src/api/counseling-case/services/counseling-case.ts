@@ -1,3 +1,3 @@
-import { createCurriculumService } from '../../../content-api/service';
+import { createCurriculumService } from '../../../content/core-api/service';
 
 export default createCurriculumService('api::counseling-case.counseling-case');

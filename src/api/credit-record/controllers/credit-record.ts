@@ -1,7 +1,7 @@
 import { factories, type Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
-import { importAttendance } from '../../../attendance-import';
-import { uploadedFile } from '../../../multipart';
+import { callerProfile } from '../../../platform/actor';
+import { importAttendance } from '../../../training/attendance-import';
+import { uploadedFile } from '../../../shared/multipart';
 import { evidenceFor, sendPrivateFile, withEvidenceUrl } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';

@@ -1,5 +1,5 @@
 import { factories } from '@strapi/strapi';
-import { acceptsData } from '../../../query-guards';
+import { acceptsData } from '../../../shared/query-guards';
 
 const MANUAL = ['teacher', 'category', 'hours', 'date', 'note', 'course'];
 

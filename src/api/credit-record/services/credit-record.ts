@@ -1,11 +1,12 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ConflictError, forbidden } from '../../../domain-errors';
-import { isResearcher, type CallerProfile } from '../../../content-access';
-import { fieldError, normalizeEnumSet } from '../../../enum-set';
-import { CREDIT_CATEGORIES, assertHours, audit, creditSnapshot, schoolYearOf } from '../../../training';
-import { asDecision } from '../../../domain-context';
-import { isUniqueViolation, lockRows } from '../../../sql-dialect';
+import { ConflictError, forbidden } from '../../../shared/errors';
+import { isResearcher, type CallerProfile } from '../../../platform/actor';
+import { fieldError, normalizeEnumSet } from '../../../shared/enum-set';
+import { CREDIT_CATEGORIES, assertHours, creditSnapshot, schoolYearOf } from '../../../training/ledger';
+import { audit } from '../../../shared/audit';
+import { asDecision } from '../../../shared/decision';
+import { isUniqueViolation, lockRows } from '../../../shared/sql';
 import { removePrivateFile, storeEvidence } from '../../../training/evidence';
 
 const CREDIT_UID = 'api::credit-record.credit-record';

@@ -1,3 +1,3 @@
-import { createCurriculumRouter } from '../../../content-api/routes';
+import { createCurriculumRouter } from '../../../content/core-api/routes';
 
 export default createCurriculumRouter('api::lesson-plan.lesson-plan');

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile, canReadCounselingCases } from '../../../content-access';
-import { forbidden } from '../../../domain-errors';
-import { rejectIdentityPredicates, rejectJsonFilters } from '../../../query-guards';
-import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import { callerProfile, canReadCounselingCases } from '../../../platform/actor';
+import { forbidden } from '../../../shared/errors';
+import { rejectIdentityPredicates, rejectJsonFilters } from '../../../shared/query-guards';
+import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx) {

@@ -1,8 +1,8 @@
 import { factories, type Core } from '@strapi/strapi';
-import { forbidden } from '../../../domain-errors';
-import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
-import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
-import { joinTable } from '../../../sql-dialect';
+import { forbidden } from '../../../shared/errors';
+import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
+import { canReadCounselingCases, type CallerProfile } from '../../../platform/actor';
+import { joinTable } from '../../../shared/sql';
 
 const LIBRARY_UID = 'api::library.library';
 const ENTRY_UID = 'api::library-entry.library-entry';

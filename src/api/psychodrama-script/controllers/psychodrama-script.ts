@@ -1,3 +1,3 @@
-import { createCurriculumController } from '../../../content-api/controller';
+import { createCurriculumController } from '../../../content/core-api/controller';
 
 export default createCurriculumController('api::psychodrama-script.psychodrama-script');

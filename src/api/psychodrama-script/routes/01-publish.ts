@@ -1,3 +1,3 @@
-import { publishRoutes } from '../../../content-api/routes';
+import { publishRoutes } from '../../../content/core-api/routes';
 
 export default publishRoutes('psychodrama-scripts', 'psychodrama-script');

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { fieldError } from '../../../domain-errors';
-import { TEACHER_POSITIONS } from '../../../teacher-positions';
-import { assertSchoolYear, roundHours } from '../../../training';
-import { jsonAsText, joinTable, tableOf } from '../../../sql-dialect';
+import { fieldError } from '../../../shared/errors';
+import { TEACHER_POSITIONS } from '../../../platform/teacher-positions';
+import { assertSchoolYear, roundHours } from '../../../training/ledger';
+import { jsonAsText, joinTable, tableOf } from '../../../shared/sql';
 
 type Data = Record<string, any>;
 

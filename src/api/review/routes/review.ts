@@ -1,5 +1,5 @@
 import { factories } from '@strapi/strapi';
-import { acceptsData } from '../../../query-guards';
+import { acceptsData } from '../../../shared/query-guards';
 
 export default factories.createCoreRouter('api::review.review' as any, {
   only: ['find', 'findOne', 'create', 'update'],

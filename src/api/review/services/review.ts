@@ -1,13 +1,13 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { fieldError, forbidden } from '../../../domain-errors';
-import { canReadCounselingCases, isMhPostConfirmed, type CallerProfile } from '../../../content-access';
-import { isMentalHealthTeacher, type TeacherPosition } from '../../../teacher-positions';
-import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
-import { DETAIL_POPULATE } from '../../../content-api/populate';
-import { ConflictError, keys, weightedScore } from '../../../selection';
-import { decide } from '../../../selection/decide';
-import { lockRows } from '../../../sql-dialect';
+import { fieldError, forbidden } from '../../../shared/errors';
+import { canReadCounselingCases, isMhPostConfirmed, type CallerProfile } from '../../../platform/actor';
+import { isMentalHealthTeacher, type TeacherPosition } from '../../../platform/teacher-positions';
+import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
+import { DETAIL_POPULATE } from '../../../content/core-api/populate';
+import { ConflictError, keys, weightedScore } from '../../../library/selection';
+import { decide } from '../../../library/decide';
+import { lockRows } from '../../../shared/sql';
 
 const REVIEW_UID = 'api::review.review';
 const SUBMISSION_UID = 'api::submission.submission';

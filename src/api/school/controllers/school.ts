@@ -1,5 +1,5 @@
 import { factories } from '@strapi/strapi';
-import { rejectJsonFilters } from '../../../query-guards';
+import { rejectJsonFilters } from '../../../shared/query-guards';
 
 export default factories.createCoreController('api::school.school', () => ({
   async find(ctx) {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
+import { callerProfile } from '../../../platform/actor';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx) {

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { fieldError } from '../../../domain-errors';
-import { CONTENT_UIDS, GRADE_BANDS, type ContentType } from '../../../curriculum';
-import { canReadCounselingCases, type CallerProfile } from '../../../content-access';
-import { search } from '../../../search-index';
+import { fieldError } from '../../../shared/errors';
+import { CONTENT_UIDS, GRADE_BANDS, type ContentType } from '../../../content/curriculum';
+import { canReadCounselingCases, type CallerProfile } from '../../../platform/actor';
+import { search } from '../../../content/search/index';
 
 const ALL_TYPES = Object.keys(CONTENT_UIDS) as ContentType[];
 const MAX_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
-import { callerProfile, isResearcher } from '../../../content-access';
-import { validateData } from '../../../query-guards';
+import { callerProfile, isResearcher } from '../../../platform/actor';
+import { validateData } from '../../../shared/query-guards';
 
 const ROUND_UID = 'api::selection-round.selection-round';
 

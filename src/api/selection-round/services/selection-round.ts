@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
+import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
 import {
   ConflictError,
   assertTransition,
@@ -10,9 +10,9 @@ import {
   validateRoundData,
   type Criterion,
   type RoundStatus,
-} from '../../../selection';
-import { decide } from '../../../selection/decide';
-import { lockName, lockRows } from '../../../sql-dialect';
+} from '../../../library/selection';
+import { decide } from '../../../library/decide';
+import { lockName, lockRows } from '../../../shared/sql';
 
 const ROUND_UID = 'api::selection-round.selection-round';
 const SUBMISSION_UID = 'api::submission.submission';

@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
-import { rejectIdentityPredicates } from '../../../query-guards';
+import { callerProfile } from '../../../platform/actor';
+import { rejectIdentityPredicates } from '../../../shared/query-guards';
 
 const SUBMISSION_UID = 'api::submission.submission';
 

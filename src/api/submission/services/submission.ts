@@ -1,11 +1,11 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ConflictError, fieldError, forbidden } from '../../../domain-errors';
-import { CONTENT_UIDS, type ContentType } from '../../../curriculum';
-import { canReadCounselingCases, isResearcher, type CallerProfile } from '../../../content-access';
-import { lockRows } from '../../../sql-dialect';
-import { keys } from '../../../selection';
-import { decide } from '../../../selection/decide';
+import { ConflictError, fieldError, forbidden } from '../../../shared/errors';
+import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
+import { canReadCounselingCases, isResearcher, type CallerProfile } from '../../../platform/actor';
+import { lockRows } from '../../../shared/sql';
+import { keys } from '../../../library/selection';
+import { decide } from '../../../library/decide';
 
 const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';

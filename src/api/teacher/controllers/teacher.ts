@@ -1,11 +1,11 @@
 import { factories } from '@strapi/strapi';
-import { rejectJsonFilters } from '../../../query-guards';
-import { importRoster } from '../../../roster-import';
-import { uploadedFile } from '../../../multipart';
-import { confirmMhPost } from '../../../mh-post';
-import { reissueActivation } from '../../../activation';
-import { audit } from '../../../training';
-import { ConflictError } from '../../../domain-errors';
+import { rejectJsonFilters } from '../../../shared/query-guards';
+import { importRoster } from '../../../platform/roster-import';
+import { uploadedFile } from '../../../shared/multipart';
+import { confirmMhPost } from '../../../platform/mh-post';
+import { reissueActivation } from '../../../platform/activation';
+import { audit } from '../../../shared/audit';
+import { ConflictError } from '../../../shared/errors';
 
 // Fixed server-side populate: the school's public fields only, whatever the client asks for.
 const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'] } };

@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
-import { callerProfile } from '../../../content-access';
-import { rejectJsonFilters, validateData } from '../../../query-guards';
+import { callerProfile } from '../../../platform/actor';
+import { rejectJsonFilters, validateData } from '../../../shared/query-guards';
 
 const COURSE_UID = 'api::training-course.training-course';
 

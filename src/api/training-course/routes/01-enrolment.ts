@@ -1,4 +1,4 @@
-import { acceptsData } from '../../../query-guards';
+import { acceptsData } from '../../../shared/query-guards';
 
 export default {
   routes: [

@@ -1,11 +1,11 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ConflictError, forbidden } from '../../../domain-errors';
-import type { CallerProfile } from '../../../content-access';
-import { fieldError } from '../../../enum-set';
-import { audit } from '../../../training';
-import { asDecision } from '../../../domain-context';
-import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../sql-dialect';
+import { ConflictError, forbidden } from '../../../shared/errors';
+import type { CallerProfile } from '../../../platform/actor';
+import { fieldError } from '../../../shared/enum-set';
+import { audit } from '../../../shared/audit';
+import { asDecision } from '../../../shared/decision';
+import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../shared/sql';
 
 const COURSE_UID = 'api::training-course.training-course';
 const ENROLMENT_UID = 'api::enrolment.enrolment';

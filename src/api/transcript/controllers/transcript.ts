@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { callerProfile } from '../../../content-access';
+import { callerProfile } from '../../../platform/actor';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /me/transcript?schoolYear=2025-2026 — the caller's own hours. */

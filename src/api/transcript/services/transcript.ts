@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { assertSchoolYear, roundHours, schoolYearOf } from '../../../training';
-import { joinTable, tableOf } from '../../../sql-dialect';
-import type { TeacherPosition } from '../../../teacher-positions';
-import { cached, readCache } from '../../../read-cache';
+import { assertSchoolYear, roundHours, schoolYearOf } from '../../../training/ledger';
+import { joinTable, tableOf } from '../../../shared/sql';
+import type { TeacherPosition } from '../../../platform/teacher-positions';
+import { cached, readCache } from '../../../shared/read-cache';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
 type Data = Record<string, any>;

@@ -1,0 +1,38 @@
+import type { Core } from '@strapi/strapi';
+import { keys } from './selection';
+
+type Data = Record<string, any>;
+
+/**
+ * Database-level uniqueness for the selection, created idempotently at boot: the application checks give a
+ * readable 409, these make a duplicate impossible when two requests race past the checks.
+ * Rows written before the keys existed get theirs first; a duplicate already stored keeps a null key
+ * (NULLs never clash), so the index can still be created.
+ */
+export async function ensureSelectionIndexes(strapi: Core.Strapi) {
+  await backfill(strapi, 'api::submission.submission', 'liveKey', { status: { $ne: 'withdrawn' } }, { round: { select: ['documentId'] } },
+    (row) => (row.round ? keys.submission(row.round.documentId, row.resourceDocumentId) : null));
+  await backfill(strapi, 'api::review.review', 'assignmentKey', {}, { submission: { select: ['documentId'] }, reviewer: { select: ['id'] } },
+    (row) => (row.submission && row.reviewer ? keys.review(row.submission.documentId, row.reviewer.id) : null));
+  await backfill(strapi, 'api::library-entry.library-entry', 'entryKey', {}, { library: { select: ['documentId'] } },
+    (row) => (row.library ? keys.entry(row.library.documentId, row.resourceDocumentId) : null));
+
+  const knex = strapi.db.connection;
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS submissions_live_key_unique ON submissions (live_key)');
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS reviews_assignment_key_unique ON reviews (assignment_key)');
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS library_entries_entry_key_unique ON library_entries (entry_key)');
+}
+
+async function backfill(strapi: Core.Strapi, uid: string, field: string, where: Data, populate: Data, keyOf: (row: Data) => string | null) {
+  const rows: Data[] = await strapi.db.query(uid as any).findMany({ where: { ...where, [field]: { $null: true } }, populate, orderBy: { id: 'asc' } });
+  if (rows.length === 0) return;
+  const taken = new Set(
+    (await strapi.db.query(uid as any).findMany({ where: { [field]: { $notNull: true } }, select: [field] })).map((row: Data) => row[field])
+  );
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (!key || taken.has(key)) continue;
+    taken.add(key);
+    await strapi.db.query(uid as any).update({ where: { id: row.id }, data: { [field]: key } });
+  }
+}

@@ -1,0 +1,54 @@
+import type { Core } from '@strapi/strapi';
+import { isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
+
+export interface CallerProfile {
+  role: string;
+  teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null; mhPostConfirmed?: boolean } | null;
+}
+
+/** Who is calling: role type and teacher profile, loaded once per request. */
+export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<CallerProfile> {
+  if (ctx.state.callerProfile) return ctx.state.callerProfile;
+  // Kept with the cached sign-in (src/auth-cache), which is dropped whenever an account or teacher profile
+  // changes and re-reads the profile whenever it is renewed.
+  const extras = ctx.state.authCacheExtras as { callerProfile?: CallerProfile } | undefined;
+  if (extras?.callerProfile) return (ctx.state.callerProfile = extras.callerProfile);
+  const profile = await loadCallerProfile(strapi, ctx.state.user);
+  ctx.state.callerProfile = profile;
+  if (extras) extras.callerProfile = profile;
+  return profile;
+}
+
+/** Reads the caller profile of an authenticated account (or the public one) from the database. */
+export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise<CallerProfile> {
+  const teacher = user
+    ? await strapi.documents('api::teacher.teacher').findFirst({
+        filters: { user: { id: user.id } },
+        fields: ['positions', 'mhPostConfirmedAt', 'mhPostPending'] as any,
+        populate: { school: { fields: ['documentId'] } },
+      })
+    : null;
+  return {
+    role: user?.role?.type ?? 'public',
+    teacher: teacher
+      ? {
+          documentId: teacher.documentId,
+          positions: teacher.positions as TeacherPosition[],
+          schoolDocumentId: (teacher as any).school?.documentId ?? null,
+          mhPostConfirmed: isMhPostConfirmed(teacher),
+        }
+      : null,
+  };
+}
+
+export const isResearcher = (profile: CallerProfile) => profile.role === 'researcher';
+
+/** A mental-health post counts once a researcher has confirmed it (src/mh-post) and no newer mh post awaits confirmation. */
+export const isMhPostConfirmed = (teacher: { mhPostConfirmedAt?: unknown; mhPostPending?: unknown } | null | undefined) =>
+  !!teacher?.mhPostConfirmedAt && !teacher.mhPostPending;
+
+/** Counselling cases are for researchers and for teachers holding a researcher-confirmed mental-health post (A tier). */
+export function canReadCounselingCases(profile: CallerProfile): boolean {
+  if (isResearcher(profile)) return true;
+  return profile.role === 'teacher' && !!profile.teacher && isMentalHealthTeacher(profile.teacher.positions) && profile.teacher.mhPostConfirmed === true;
+}

@@ -1,0 +1,188 @@
+import type { Core } from '@strapi/strapi';
+import { fieldError } from '../shared/errors';
+import { insertRows, joinTable, newDocumentIds, tableOf } from '../shared/sql';
+
+export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
+/** More than this in one record is a typing error, not a course (a full 跟岗进修 term is well under it). */
+export const MAX_HOURS_PER_RECORD = 200;
+
+
+/** DOMAIN.md: a school year (学年) runs from 1 September to 31 August; 2025-10-08 → "2025-2026". */
+export function schoolYearOf(date: string | Date): string {
+  const d = typeof date === 'string' ? new Date(`${date.slice(0, 10)}T00:00:00Z`) : date;
+  if (Number.isNaN(d.getTime())) throw fieldError('date', `"${String(date)}" is not a date (YYYY-MM-DD)`);
+  const year = d.getUTCFullYear();
+  const start = d.getUTCMonth() >= 8 ? year : year - 1;
+  return `${start}-${start + 1}`;
+}
+
+export function assertSchoolYear(value: unknown, field = 'schoolYear'): string {
+  const text = String(value ?? '');
+  const match = /^(\d{4})-(\d{4})$/.exec(text);
+  if (!match || Number(match[2]) !== Number(match[1]) + 1) throw fieldError(field, `${field} must look like 2025-2026`);
+  return text;
+}
+
+/** Credit hours are kept to one decimal (学时 are recorded as 2.5, never 2.47). */
+export const roundHours = (hours: number) => Math.round(hours * 10) / 10;
+
+/** Positive hours with at most one decimal, up to the sane maximum. */
+export function assertHours(value: unknown, field = 'hours'): number {
+  const hours = typeof value === 'string' ? Number(value) : value;
+  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) throw fieldError(field, `${field} must be a positive number`);
+  if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) throw fieldError(field, `${field} has at most one decimal (e.g. 2.5)`);
+  if (hours > MAX_HOURS_PER_RECORD) throw fieldError(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
+  return roundHours(hours);
+}
+
+export const sameHours = (a: number, b: number) => Math.round(a * 10) === Math.round(b * 10);
+
+/** The fields of a credit record worth keeping in its audit trail. */
+export function creditSnapshot(record: Record<string, any> | null) {
+  if (!record) return null;
+  const { documentId, category, hours, date, schoolYear, source, status, note, rejectionReason, externalRef } = record;
+  return { documentId, category, hours: hours == null ? null : Number(hours), date, schoolYear, source, status, note, rejectionReason, externalRef };
+}
+
+
+const CREDIT_UID = 'api::credit-record.credit-record';
+
+/** A credit record written in bulk (imports): already validated, its teacher and course resolved to ids. */
+export interface NewCreditRecord {
+  teacherId: number;
+  courseId: number | null;
+  category: string;
+  hours: number;
+  date: string;
+  schoolYear: string;
+  source: 'import' | 'course' | 'manual';
+  /** Approved (decided by the actor now) or pending (for someone else to decide). */
+  status: 'approved' | 'pending';
+  note: string | null;
+  externalRef: string | null;
+  /** Kept in the record's audit entry beside its snapshot (e.g. the import row and staff number). */
+  context?: Record<string, unknown>;
+}
+
+/**
+ * The ledger's bulk writer: the records, their teacher/course/submitter/decider links and one audit entry
+ * each, inside the caller's transaction (and decision), in a few statements per thousand rows.
+ * Returns the records' documentIds in order.
+ */
+export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi['db']['connection'], records: NewCreditRecord[], actor: { id: number; username: string }, action: string): Promise<string[]> {
+  if (records.length === 0) return [];
+  const now = new Date();
+  const documentIds = newDocumentIds(records.length);
+  const ids = await insertRows(strapi, trx, tableOf(strapi, CREDIT_UID), records.map((r, i) => ({
+    document_id: documentIds[i],
+    category: r.category,
+    hours: r.hours,
+    date: r.date,
+    school_year: r.schoolYear,
+    source: r.source,
+    status: r.status,
+    decided_at: r.status === 'approved' ? now : null,
+    note: r.note,
+    external_ref: r.externalRef,
+    created_at: now,
+    updated_at: now,
+    published_at: now,
+  })), 'document_id');
+  const auditIds = newDocumentIds(records.length);
+  await insertRows(strapi, trx, tableOf(strapi, 'api::audit-event.audit-event'), records.map((r, i) => ({
+    document_id: auditIds[i],
+    entity_type: 'credit-record',
+    entity_document_id: documentIds[i],
+    action,
+    actor_username: actor.username,
+    at: now,
+    before: null,
+    after: JSON.stringify({ ...creditSnapshot({ documentId: documentIds[i], category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: r.source, status: r.status, note: r.note, externalRef: r.externalRef }), ...r.context }),
+    created_at: now,
+    updated_at: now,
+    published_at: now,
+  })));
+  const link = async (attribute: string, other: (r: NewCreditRecord) => number | null) => {
+    const table = joinTable(strapi, CREDIT_UID, attribute);
+    const rows = records.flatMap((r, i) => {
+      const value = other(r);
+      return value === null ? [] : [{ [table.own]: ids[i], [table.other]: value }];
+    });
+    await insertRows(strapi, trx, table.name, rows);
+  };
+  await link('teacher', (r) => r.teacherId);
+  await link('course', (r) => r.courseId);
+  await link('submittedBy', () => actor.id);
+  await link('decidedBy', (r) => (r.status === 'approved' ? actor.id : null));
+  return documentIds;
+}
+
+/** Database-level uniqueness where concurrent requests could race past an application check. */
+export async function ensureTrainingIndexes(strapi: Core.Strapi) {
+  const knex = strapi.db.connection;
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS enrolments_enrolment_key_unique ON enrolments (enrolment_key)');
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS credit_records_external_ref_unique ON credit_records (external_ref)');
+  // Strapi checks `unique` attributes in the application only; serials and codes must never repeat.
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_serial_number_unique ON certificates (serial_number)');
+  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_verification_code_unique ON certificates (verification_code)');
+  // A record is reversed at most once: one row in the reverses link per reversed record.
+  const reverses = joinTable(strapi, 'api::credit-record.credit-record', 'reverses');
+  await knex.raw(`CREATE UNIQUE INDEX IF NOT EXISTS credit_records_reversed_once ON ?? (??)`, [reverses.name, reverses.other]);
+  await ensureLedgerTriggers(strapi);
+}
+
+/**
+ * The audit trail is append-only and decided credit records are immutable for every client, raw SQL
+ * included: BEFORE UPDATE/DELETE triggers raise. Reversal adds a new row; nothing legitimate updates the
+ * hours or status of an approved or rejected row, or deletes it.
+ */
+export async function ensureLedgerTriggers(strapi: Core.Strapi) {
+  const knex = strapi.db.connection;
+  if (strapi.db.dialect.client === 'postgres') {
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_audit_events_append_only() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'raise_exception'; END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+      FOR EACH ROW EXECUTE FUNCTION xinyu_audit_events_append_only()`);
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_credit_records_decided() RETURNS trigger AS $$
+      BEGIN
+        IF OLD.status IN ('approved', 'rejected') THEN
+          IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'a decided credit record is never deleted; reverse it'; END IF;
+          IF NEW.status IS DISTINCT FROM OLD.status OR NEW.hours IS DISTINCT FROM OLD.hours OR NEW.category IS DISTINCT FROM OLD.category
+             OR NEW.date IS DISTINCT FROM OLD.date OR NEW.school_year IS DISTINCT FROM OLD.school_year OR NEW.source IS DISTINCT FROM OLD.source THEN
+            RAISE EXCEPTION 'a decided credit record is never edited; reverse it';
+          END IF;
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER credit_records_decided BEFORE UPDATE OR DELETE ON credit_records
+      FOR EACH ROW EXECUTE FUNCTION xinyu_credit_records_decided()`);
+    return;
+  }
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_update BEFORE UPDATE ON credit_records
+    WHEN OLD.status IN ('approved', 'rejected') AND (NEW.status IS NOT OLD.status OR NEW.hours IS NOT OLD.hours OR NEW.category IS NOT OLD.category
+      OR NEW.date IS NOT OLD.date OR NEW.school_year IS NOT OLD.school_year OR NEW.source IS NOT OLD.source)
+    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never edited; reverse it'); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_delete BEFORE DELETE ON credit_records
+    WHEN OLD.status IN ('approved', 'rejected')
+    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never deleted; reverse it'); END`);
+}
+
+/**
+ * The course's planned/open/closed field was called `status`, which clashes with Strapi's draft/publish
+ * `status` (the admin panel could not save it); it is now `courseStatus` (column course_status). Runs in
+ * register, before Strapi's schema sync: Strapi drops a removed attribute's column at sync, so the values are
+ * copied into the new column first (sync then keeps it, as it matches the schema).
+ */
+export async function migrateCourseStatus(strapi: Core.Strapi) {
+  const knex = strapi.db.connection;
+  if (!(await knex.schema.hasTable('training_courses')) || !(await knex.schema.hasColumn('training_courses', 'status'))) return;
+  if (!(await knex.schema.hasColumn('training_courses', 'course_status'))) {
+    await knex.schema.alterTable('training_courses', (table) => table.string('course_status'));
+  }
+  await knex('training_courses').whereNull('course_status').update({ course_status: knex.ref('status') });
+}
