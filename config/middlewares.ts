@@ -28,6 +28,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'global::request-shape',
     'strapi::session',
     'strapi::favicon',
+    // Media used only by drafts (or by nothing) is not public: served to admin-panel users only.
+    'global::published-uploads',
     'strapi::public',
   ];
 };

@@ -1,3 +1,4 @@
+import type { Context, Next } from 'koa';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
@@ -36,7 +37,7 @@ function checkValues(value: unknown, source: Source) {
 }
 
 export default (_config: unknown, _ctx: { strapi: Core.Strapi }) => {
-  return async (ctx: any, next: () => Promise<unknown>) => {
+  return async (ctx: Context, next: Next) => {
     let decodedPath: string;
     try {
       decodedPath = decodeURIComponent(ctx.path);

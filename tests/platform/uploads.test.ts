@@ -5,6 +5,7 @@ import { startApp, createUser, bearer, type TestApp } from '../helpers/strapi';
 const LIMIT = 300 * 1024;
 let app: TestApp;
 let token: string;
+let panelCookie: string;
 const uploaded: any[] = [];
 
 beforeAll(async () => {
@@ -15,6 +16,8 @@ beforeAll(async () => {
   await app.strapi.service('admin::user').create({ email: 'editor@test.invalid', firstname: 'Editor', password, isActive: true, roles: [superAdmin.id] });
   const login = await app.http().post('/admin/login').send({ email: 'editor@test.invalid', password });
   token = login.body.data.token;
+  // The panel's session cookie (path /), as the browser sends it with the panel's <img> requests.
+  panelCookie = (login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('strapi_admin_refresh='))!.split(';')[0];
 });
 afterAll(async () => {
   delete process.env.UPLOAD_MAX_BYTES;
@@ -85,4 +88,50 @@ test('end users still cannot reach the upload API', async () => {
   const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).png().toBuffer();
   const res = await app.http().post('/api/upload').set(bearer(researcher.jwt)).attach('files', png, 'x.png');
   expect(res.status).toBe(403);
+});
+
+describe('/uploads serves published media only', () => {
+  const LESSON = 'api::lesson-plan.lesson-plan';
+  const anonymous = (url: string) => app.http().get(url);
+  const asPanelUser = (url: string) => app.http().get(url).set('Cookie', panelCookie);
+
+  test('a file used by nothing is 404 for everyone but a signed-in panel user', async () => {
+    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#a37' } }).png().toBuffer();
+    const res = await upload(png, 'loose.png');
+    expect(res.status).toBe(201);
+    uploaded.push(...res.body);
+    const { url, formats } = res.body[0];
+    for (const path of [url, formats.thumbnail.url]) {
+      expect((await anonymous(path)).status).toBe(404);
+      expect((await app.http().get(path).set('Cookie', 'strapi_admin_refresh=forged.token.value')).status).toBe(404);
+      const panel = await asPanelUser(path);
+      expect(panel.status).toBe(200);
+      expect(panel.headers['cache-control']).toBe('private, no-store');
+    }
+    // Not through the public folder either, nor under another spelling of the path.
+    expect((await anonymous(url.replace('/uploads/', '/uploads/./'))).status).toBe(404);
+    expect((await anonymous(encodeURI(url).replace('.png', '%2Epng'))).status).toBe(404);
+  });
+
+  test('a cover follows its lesson: hidden while a draft, served once published, hidden again when unpublished', async () => {
+    const { lessonData } = await import('../helpers/content');
+    const png = await sharp({ create: { width: 500, height: 300, channels: 3, background: '#37a' } }).png().toBuffer();
+    const res = await upload(png, 'draft-cover.png');
+    uploaded.push(...res.body);
+    const { id, url, formats } = res.body[0];
+    const draft = await app.strapi.documents(LESSON as any).create({ data: { ...lessonData({ title: '草稿里的封面' }), cover: id } as any });
+    expect((await anonymous(url)).status).toBe(404);
+    expect((await anonymous(formats.thumbnail.url)).status).toBe(404);
+    expect((await asPanelUser(url)).status).toBe(200);
+
+    await app.strapi.documents(LESSON as any).publish({ documentId: draft.documentId });
+    const published = await anonymous(url);
+    expect(published.status).toBe(200);
+    expect(published.headers['content-type']).toBe('image/png');
+    expect((await anonymous(formats.thumbnail.url)).status).toBe(200);
+
+    await app.strapi.documents(LESSON as any).unpublish({ documentId: draft.documentId });
+    expect((await anonymous(url)).status).toBe(404);
+    expect((await anonymous(formats.thumbnail.url)).status).toBe(404);
+  });
 });
