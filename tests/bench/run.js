@@ -302,6 +302,12 @@ async function main() {
           const run = await importOnce();
           console.log(`  import · ${label}: ${info.size.importRows.toLocaleString('en')} rows in ${run.seconds.toFixed(1)} s = ${(info.size.importRows / run.seconds).toFixed(0)} rows/s, imported ${run.body.imported}, RSS ${run.rss.toFixed(0)} MB`);
         }
+        // The reference: the same kind of rows one by one through the Document Service, on this server.
+        const refStart = performance.now();
+        const refResponse = await fetch(`${url}/api/bench-reference/credit-records/one-by-one`, { method: 'POST', headers: { ...coordinator, 'content-type': 'application/json' }, body: JSON.stringify({ rows: referenceRows }) });
+        const refBody = await refResponse.json();
+        check(refResponse.ok && refBody.created === referenceRows.length, `one-by-one reference created ${refBody.created} of ${referenceRows.length}`);
+        console.log(`  import · Document Service one by one: ${referenceRows.length} rows at ${(referenceRows.length / ((performance.now() - refStart) / 1000)).toFixed(1)} rows/s; peak RSS of the server ${memoryOf(pid).peak.toFixed(0)} MB`);
         return;
       }
       for (const plan of plans.filter((p) => `${p.path} ${p.variant}`.includes(args.only))) {
