@@ -23,7 +23,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     { name: 'strapi::cors', config: { origin: env.array('CORS_ORIGINS', ['*']) } },
     'strapi::poweredBy',
     'strapi::query',
-    // Multipart bodies are read by each route after authentication (src/multipart), never here.
+    // Multipart bodies are read by each route after authentication (src/shared/multipart.ts), never here.
     { name: 'strapi::body', config: { multipart: false, jsonLimit: '2mb', formLimit: '1mb', textLimit: '1mb' } },
     'global::request-shape',
     'strapi::session',

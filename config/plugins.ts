@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   // Activation codes and other account mail. With SMTP_HOST set: nodemailer over SMTP
   // (@strapi/provider-email-nodemailer). Without it (development, tests) the plugin is configured with
-  // sendmail, which is always installed and sends nothing at start-up, and src/email-outbox replaces its
+  // sendmail, which is always installed and sends nothing at start-up, and src/shared/email-outbox.ts replaces its
   // provider at bootstrap: every message is written as a JSON file into EMAIL_OUTBOX_DIR (default .tmp/outbox).
   email: {
     config: {

@@ -7,7 +7,7 @@ import { errors } from '@strapi/utils';
  * nothing hostile reaches a controller, the query engine or the database as anything but a 4xx:
  * nesting depth (a 10,000-deep body would overflow every recursive walk after it), keys that reach
  * JavaScript's prototype chain, NUL characters (PostgreSQL text cannot hold them) and body types the API
- * does not read. The shape of `filters` is checked per route, against its content type (src/query-guards).
+ * does not read. The shape of `filters` is checked per route, against its content type (src/shared/query-guards.ts).
  */
 export const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -70,7 +70,7 @@ beforeAll(async () => {
   }
   // The former MH teacher now teaches a subject only: their own case is no longer theirs to read.
   await app.strapi.documents('api::teacher.teacher').update({ documentId: u.former.teacher!.documentId, data: { positions: ['subject'] } as any });
-  // The change ended their earlier token (src/auth-cache/revocation.ts); they sign in again.
+  // The change ended their earlier token (src/platform/token-revocation.ts); they sign in again.
   u.former = { ...u.former, jwt: app.strapi.plugin('users-permissions').service('jwt').issue({ id: u.former.user.id }) };
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser
 let app: TestApp;
 const u: Record<string, TestUser> = {};
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-'));
-// The development/test email provider writes every message here (config/plugins.ts, src/email-outbox).
+// The development/test email provider writes every message here (config/plugins.ts, src/shared/email-outbox.ts).
 const outbox = path.join(dir, 'outbox');
 process.env.EMAIL_OUTBOX_DIR = outbox;
 const write = (name: string, content: string | Buffer) => {

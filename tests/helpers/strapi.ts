@@ -117,7 +117,7 @@ export async function createUser(
         user: user.documentId,
       },
     })) as TestUser['teacher'];
-    // Fixture: a mental-health post here counts as already confirmed by a researcher (src/mh-post), written
+    // Fixture: a mental-health post here counts as already confirmed by a researcher (src/platform/mh-post.ts), written
     // directly because the Document Service never lets anyone set the confirmation.
     if ((teacher.positions ?? []).some((p) => p.startsWith('mh_'))) {
       await strapi.db.query('api::teacher.teacher').update({

@@ -15,7 +15,7 @@ import { ACTION_LABELS } from '../helpers/roles-matrix';
 let app: TestApp;
 
 type Caller = 'public' | 'authenticated' | 'teacher' | 'mhTeacher' | 'researcher' | 'coordinator' | 'revoked';
-// `revoked`: a teacher whose token was issued before a change to the account (src/auth-cache/revocation.ts).
+// `revoked`: a teacher whose token was issued before a change to the account (src/platform/token-revocation.ts).
 const CALLERS: Caller[] = ['public', 'authenticated', 'teacher', 'mhTeacher', 'researcher', 'coordinator', 'revoked'];
 /** The users-permissions role of each caller. */
 const ROLE_OF: Record<Caller, string> = {

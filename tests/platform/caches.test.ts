@@ -2,7 +2,7 @@ import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser
 import { lessonData, themeIds } from '../helpers/content';
 
 /*
- * The in-process caches (src/auth-cache, src/read-cache) must never serve what a write has changed: each
+ * The in-process caches (src/platform/sign-in-cache.ts, src/shared/read-cache.ts) must never serve what a write has changed: each
  * test first warms the cache with a read, then writes, then reads again on the same instance.
  */
 let app: TestApp;
@@ -69,8 +69,8 @@ describe('sign-in cache', () => {
     const user = await createUser(app.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     expect((await get(user, '/api/counseling-cases')).status).toBe(403);
     await app.strapi.documents('api::teacher.teacher').update({ documentId: user.teacher!.documentId, data: { positions: ['mh_fulltime'] } as any });
-    // A position change ends the earlier tokens (src/auth-cache/revocation.ts); a new mental-health post opens
-    // cases only once a researcher confirms it (src/mh-post).
+    // A position change ends the earlier tokens (src/platform/token-revocation.ts); a new mental-health post opens
+    // cases only once a researcher confirms it (src/platform/mh-post.ts).
     expect((await get(user, '/api/counseling-cases')).status).toBe(401);
     const fresh = { ...user, jwt: app.strapi.plugin('users-permissions').service('jwt').issue({ id: user.user.id }) };
     expect((await get(fresh, '/api/counseling-cases')).status).toBe(403);

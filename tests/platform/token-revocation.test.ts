@@ -4,7 +4,7 @@ import { adminSession, cm, type AdminSession } from '../helpers/admin';
 import { lessonData } from '../helpers/content';
 
 // Issue 12 item 6: a password change or reset, a block, a role change and a teacher's position change end every
-// earlier token at once on this instance (src/auth-cache/revocation.ts), whatever the client.
+// earlier token at once on this instance (src/platform/token-revocation.ts), whatever the client.
 const USER_UID = 'plugin::users-permissions.user';
 const TEACHER_UID = 'api::teacher.teacher';
 
