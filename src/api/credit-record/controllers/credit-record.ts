@@ -1,19 +1,23 @@
 import { factories, type Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { callerProfile } from '../../../platform/actor';
 import { importAttendance } from '../../../training/attendance-import';
 import { uploadedFile } from '../../../shared/multipart';
 import { evidenceFor, sendPrivateFile, withEvidenceUrl } from '../../../training/evidence';
+import type creditService from '../services/credit-record';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
+type CreditService = ReturnType<typeof creditService>;
 
-export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = () => strapi.service(CREDIT_UID as any) as any;
-  const body = (ctx) => (ctx.request.body as any)?.data ?? {};
+export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(CREDIT_UID) as CreditService;
+  // The `data` of a JSON body (an object, checked by the route's acceptsData) or of a multipart one (JSON text).
+  const body = (ctx: Context) => ((ctx.request.body as { data?: Record<string, unknown> } | undefined)?.data ?? {}) as Record<string, unknown>;
   // The populate is fixed server-side (teacher name and staff number, course title), so output is sanitized
   // against the schema only: a teacher may see their own name without reading the teacher API.
   // Evidence is a private file: its url is the authorised download route, never a public path.
-  const output = async (data: unknown) => withEvidenceUrl(await strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID as any)));
-  const respond = async (controller, _ctx, data) => controller.transformResponse(await output(data));
+  const output = async (data: unknown) => withEvidenceUrl(await strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID)));
+  const respond = async (controller: { transformResponse?(data: unknown): unknown }, _ctx: Context, data: unknown) => controller.transformResponse(await output(data));
   return {
     async find(ctx) {
       await this.validateQuery(ctx);
@@ -37,7 +41,7 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
     /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */
     async create(ctx) {
       const evidence = uploadedFile(ctx, 'evidence');
-      let data = body(ctx);
+      let data: unknown = body(ctx);
       if (typeof data === 'string') {
         try {
           data = JSON.parse(data);
