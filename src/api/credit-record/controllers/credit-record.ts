@@ -11,8 +11,9 @@ type CreditService = ReturnType<typeof creditService>;
 
 export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi: Core.Strapi }) => {
   const service = () => strapi.service(CREDIT_UID) as CreditService;
-  // The `data` of a JSON body (an object, checked by the route's acceptsData) or of a multipart one (JSON text).
-  const body = (ctx: Context) => ((ctx.request.body as { data?: Record<string, unknown> } | undefined)?.data ?? {}) as Record<string, unknown>;
+  // The body's `data`: JSON text in a multipart body (create), otherwise an object (the routes' acceptsData checks it).
+  const rawData = (ctx: Context): unknown => (ctx.request.body as { data?: unknown } | undefined)?.data ?? {};
+  const body = (ctx: Context) => rawData(ctx) as Record<string, unknown>;
   // The populate is fixed server-side (teacher name and staff number, course title), so output is sanitized
   // against the schema only: a teacher may see their own name without reading the teacher API.
   // Evidence is a private file: its url is the authorised download route, never a public path.
@@ -41,7 +42,7 @@ export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi:
     /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */
     async create(ctx) {
       const evidence = uploadedFile(ctx, 'evidence');
-      let data: unknown = body(ctx);
+      let data = rawData(ctx);
       if (typeof data === 'string') {
         try {
           data = JSON.parse(data);
@@ -49,7 +50,7 @@ export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi:
           return ctx.badRequest('data must be JSON', { path: ['data'] });
         }
       }
-      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, data ?? {}, evidence);
+      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, (data ?? {}) as Record<string, unknown>, evidence);
       ctx.status = 201;
       return respond(this, ctx, record);
     },
