@@ -80,7 +80,7 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
     }
     const codes = [...new Set(batch.map((r) => r.courseCode).filter(Boolean) as string[])].filter((c) => !courseIds.has(c));
     if (codes.length) {
-      const found = await strapi.db.query('api::training-course.training-course' as any).findMany({ where: { code: { $in: codes } }, select: ['id', 'code'] });
+      const found: { id: number; code: string }[] = await strapi.db.query('api::training-course.training-course').findMany({ where: { code: { $in: codes } }, select: ['id', 'code'] });
       for (const course of found) courseIds.set(course.code, course.id);
     }
     for (const row of batch) {

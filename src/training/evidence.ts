@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { fieldError } from '../shared/enum-set';
 import type { CallerProfile } from '../platform/actor';
 
@@ -63,6 +64,7 @@ const filePath = (strapi: Core.Strapi, storageKey: string) => {
 /** A file name safe to show and to offer for download: no directories, controls or bidi tricks; the sniffed type's extension. */
 export function safeFileName(original: string | undefined | null, mime: string): string {
   let base = String(original ?? '').replace(/\\/g, '/').split('/').pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   base = base.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069"<>:|?*]/g, '').trim();
   const dot = base.lastIndexOf('.');
   if (dot > 0) base = base.slice(0, dot);
@@ -71,6 +73,8 @@ export function safeFileName(original: string | undefined | null, mime: string):
 }
 
 type PrivateFileRow = { id: number; documentId: string; name: string; mime: string; size: number; storageKey: string };
+/** A credit record with its teacher and evidence, as the evidence routes read it. */
+type EvidenceLink = { teacher?: { documentId?: string } | null; evidence?: PrivateFileRow | null };
 
 /** Writes bytes under a new random key in the private directory and records them (name, sniffed type, size, sha256, owner). */
 export async function storePrivateFile(strapi: Core.Strapi, bytes: Buffer, info: { name: string; mime: string; owner?: string | null }): Promise<PrivateFileRow> {
@@ -87,10 +91,10 @@ export async function storePrivateFile(strapi: Core.Strapi, bytes: Buffer, info:
       size: bytes.length,
       sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
       storageKey,
-      purpose: 'credit_evidence',
+      purpose: 'credit_evidence' as const,
       ...(info.owner ? { owner: info.owner } : {}),
     };
-    return (await strapi.documents(PRIVATE_FILE_UID as any).create({ data: data as any })) as unknown as PrivateFileRow;
+    return (await strapi.documents(PRIVATE_FILE_UID).create({ data })) as PrivateFileRow;
   } catch (error) {
     await fs.promises.rm(target, { force: true });
     throw error;
@@ -99,9 +103,9 @@ export async function storePrivateFile(strapi: Core.Strapi, bytes: Buffer, info:
 
 /** Removes a private file's record and bytes (e.g. when the record it was uploaded for is refused). */
 export async function removePrivateFile(strapi: Core.Strapi, file: { documentId: string }) {
-  const row = (await strapi.db.query(PRIVATE_FILE_UID as any).findOne({ where: { documentId: file.documentId } })) as PrivateFileRow | null;
+  const row: PrivateFileRow | null = await strapi.db.query(PRIVATE_FILE_UID).findOne({ where: { documentId: file.documentId } });
   if (!row) return;
-  await strapi.documents(PRIVATE_FILE_UID as any).delete({ documentId: row.documentId });
+  await strapi.documents(PRIVATE_FILE_UID).delete({ documentId: row.documentId });
   await fs.promises.rm(filePath(strapi, row.storageKey), { force: true });
 }
 
@@ -130,18 +134,18 @@ export function mayReadEvidence(profile: CallerProfile, record: { teacher?: { do
 /** The evidence of a credit record, if the caller may read it. */
 export async function evidenceFor(strapi: Core.Strapi, profile: CallerProfile, recordDocumentId: string): Promise<PrivateFileRow | null> {
   if (typeof recordDocumentId !== 'string' || !recordDocumentId) return null;
-  const record = await strapi.db.query(CREDIT_UID as any).findOne({
+  const record: EvidenceLink | null = await strapi.db.query(CREDIT_UID).findOne({
     where: { documentId: recordDocumentId },
     populate: { teacher: { select: ['documentId'] }, evidence: true },
   });
   if (!record?.evidence || !mayReadEvidence(profile, record)) return null;
-  return record.evidence as PrivateFileRow;
+  return record.evidence;
 }
 
 const rfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** Sends a private file as a download: the stored (sniffed) type, nosniff, attachment, never cached. */
-export async function sendPrivateFile(strapi: Core.Strapi, ctx: any, file: PrivateFileRow): Promise<boolean> {
+export async function sendPrivateFile(strapi: Core.Strapi, ctx: Context, file: PrivateFileRow): Promise<boolean> {
   const location = filePath(strapi, file.storageKey);
   const stat = await fs.promises.stat(location).catch(() => null);
   if (!stat?.isFile()) return false;
@@ -161,7 +165,7 @@ export const evidencePath = (recordDocumentId: string) => `/api/credit-records/$
 
 /** Output: the evidence of each record points at the authorised route instead of a public URL. */
 export function withEvidenceUrl<T>(data: T): T {
-  for (const record of (Array.isArray(data) ? data : [data]) as any[]) {
+  for (const record of (Array.isArray(data) ? data : [data]) as ({ documentId: string; evidence?: unknown } | null)[]) {
     if (record?.evidence && typeof record.evidence === 'object') record.evidence = { ...record.evidence, url: evidencePath(record.documentId) };
   }
   return data;
@@ -178,8 +182,8 @@ export async function migrateUploadedEvidence(strapi: Core.Strapi): Promise<numb
   const links = await knex('files_related_mph').where({ related_type: CREDIT_UID, field: 'evidence' }).select('file_id', 'related_id');
   let moved = 0;
   for (const link of links) {
-    const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id: link.file_id } });
-    const record = await strapi.db.query(CREDIT_UID as any).findOne({ where: { id: link.related_id }, populate: { teacher: { select: ['documentId'] }, evidence: true } });
+    const file: { id: number; name: string; url: string; provider: string } | null = await strapi.db.query('plugin::upload.file').findOne({ where: { id: link.file_id } });
+    const record: (EvidenceLink & { id: number }) | null = await strapi.db.query(CREDIT_UID).findOne({ where: { id: link.related_id }, populate: { teacher: { select: ['documentId'] }, evidence: true } });
     if (!file) {
       await knex('files_related_mph').where({ file_id: link.file_id, related_type: CREDIT_UID, field: 'evidence' }).delete();
       continue;
@@ -202,7 +206,7 @@ export async function migrateUploadedEvidence(strapi: Core.Strapi): Promise<numb
     if (bytes && record && !record.evidence) {
       const mime = evidenceType(bytes.subarray(0, HEAD_BYTES), bytes.length) ?? 'application/octet-stream';
       const stored = await storePrivateFile(strapi, bytes, { name: safeFileName(file.name, mime), mime, owner: record.teacher?.documentId ?? null });
-      await strapi.db.query(CREDIT_UID as any).update({ where: { id: record.id }, data: { evidence: stored.id } });
+      await strapi.db.query(CREDIT_UID).update({ where: { id: record.id }, data: { evidence: stored.id } });
       moved += 1;
     } else if (!bytes) {
       strapi.log.warn(`Credit evidence upload ${file.id} (${file.url}) has no bytes on disk; the link is dropped.`);

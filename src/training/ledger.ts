@@ -37,8 +37,9 @@ export function assertHours(value: unknown, field = 'hours'): number {
 
 export const sameHours = (a: number, b: number) => Math.round(a * 10) === Math.round(b * 10);
 
-/** The fields of a credit record worth keeping in its audit trail. */
-export function creditSnapshot(record: Record<string, any> | null) {
+/** The fields of a credit record worth keeping in its audit trail (a row, a document or a record about to be written). */
+type SnapshotField = 'documentId' | 'category' | 'hours' | 'date' | 'schoolYear' | 'source' | 'status' | 'note' | 'rejectionReason' | 'externalRef';
+export function creditSnapshot(record: { [field in SnapshotField]?: unknown } | null) {
   if (!record) return null;
   const { documentId, category, hours, date, schoolYear, source, status, note, rejectionReason, externalRef } = record;
   return { documentId, category, hours: hours == null ? null : Number(hours), date, schoolYear, source, status, note, rejectionReason, externalRef };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { factories, type Core } from '@strapi/strapi';
+import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import rulesFile from '../../../../database/reference/certificate-rules.json';
 import { ConflictError, fieldError, forbidden } from '../../../shared/errors';
@@ -7,9 +7,32 @@ import { assertSchoolYear, roundHours } from '../../../training/ledger';
 import { audit } from '../../../shared/audit';
 import { isUniqueViolation, joinTable, lockName, lockRows, tableOf } from '../../../shared/sql';
 import { asDecision } from '../../../shared/decision';
+import type { CertificateForPdf } from '../../../training/certificate-pdf';
+import type transcriptService from '../../transcript/services/transcript';
 
 const CERT_UID = 'api::certificate.certificate';
-type Data = Record<string, any>;
+type Tier = Modules.Documents.Params.Data.Input<typeof CERT_UID>['tier'];
+type TranscriptService = ReturnType<typeof transcriptService>;
+/** The signed-in account (users-permissions) acting. */
+interface Actor { id: number; documentId: string; username?: string }
+/** A tier's rule in database/reference/certificate-rules.json (its tiers are the schema's A, B and C). */
+interface CertificateRule { tier: Tier; minApprovedHours: number; requiredCourseTiers: string[]; source: string }
+const RULES = rulesFile.rules as CertificateRule[];
+/** A completed course as the eligibility query reads it (credit_hours is a decimal: text on PostgreSQL). */
+interface CompletedCourse { code: string; title: string; tier: string; hours: number | string }
+/** A certificate with its holder and school, as its holder and coordinators read it. */
+export interface ReadableCertificate extends CertificateForPdf {
+  documentId: string;
+  teacher: CertificateForPdf['teacher'] & { documentId: string };
+}
+/** The row public verification reads. */
+interface VerifiedRow {
+  status: string;
+  tier: string;
+  issuedAt: string | Date;
+  snapshot: { approvedHours?: number } | null;
+  teacher: { name?: string; school?: { name?: string } | null } | null;
+}
 
 // Crockford base32 without look-alikes; 20 characters ≈ 100 bits, not guessable.
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -25,16 +48,16 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
-export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   /** What the teacher has and what the tier needs; `missing` lists every unmet condition. */
   async eligibility(teacherDocumentId: string, tier: string, schoolYear: string) {
-    const rule = rulesFile.rules.find((r) => r.tier === tier);
+    const rule = RULES.find((r) => r.tier === tier);
     if (!rule) throw fieldError('tier', 'tier must be A, B or C');
-    const transcript = await strapi.service('api::transcript.transcript').forTeacher(teacherDocumentId, schoolYear);
+    const transcript = await (strapi.service('api::transcript.transcript') as TranscriptService).forTeacher(teacherDocumentId, schoolYear);
     const enrolmentCourse = joinTable(strapi, 'api::enrolment.enrolment', 'course');
     const enrolmentTeacher = joinTable(strapi, 'api::enrolment.enrolment', 'teacher');
-    const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: teacherDocumentId } });
-    const completed: Data[] = await strapi.db
+    const teacher: { id: number } | null = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: teacherDocumentId } });
+    const completed: CompletedCourse[] = await strapi.db
       .connection({ e: tableOf(strapi, 'api::enrolment.enrolment') })
       .join({ et: enrolmentTeacher.name }, `et.${enrolmentTeacher.own}`, 'e.id')
       .join({ ec: enrolmentCourse.name }, `ec.${enrolmentCourse.own}`, 'e.id')
@@ -43,7 +66,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
       .where('e.status', 'completed')
       .where('c.school_year', transcript.schoolYear)
       .select({ code: 'c.code', title: 'c.title', tier: 'c.tier', hours: 'c.credit_hours' });
-    const missing: Data[] = [];
+    const missing: Record<string, unknown>[] = [];
     if (transcript.approvedHours < rule.minApprovedHours) {
       missing.push({ kind: 'hours', required: rule.minApprovedHours, approved: transcript.approvedHours, needed: roundHours(rule.minApprovedHours - transcript.approvedHours) });
     }
@@ -54,10 +77,12 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
   },
 
   /** Coordinators issue to eligible teachers only; the certificate keeps a snapshot of the hours and courses. */
-  async issue(user: Data, input: Data) {
+  async issue(user: Actor, input: Record<string, unknown>) {
     if (typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
     const schoolYear = assertSchoolYear(input.schoolYear);
-    const teacher = await strapi.db.query('api::teacher.teacher').findOne({ where: { documentId: input.teacher }, populate: { user: { select: ['id'] } } });
+    const teacher: { id: number; documentId: string; name: string; user?: { id: number } | null } | null = await strapi.db
+      .query('api::teacher.teacher')
+      .findOne({ where: { documentId: input.teacher }, populate: { user: { select: ['id'] } } });
     if (!teacher) throw fieldError('teacher', `teacher ${input.teacher} not found`);
     if (teacher.user?.id === user.id) throw forbidden('Nobody issues their own certificate');
     // Aggregate reads run before the write transaction (SQLite has a single connection).
@@ -68,13 +93,13 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
       // Lock first, then read: one decision per teacher, tier and year; one serial counter per tier and year.
       await lockName(strapi, trx, `certificate:${teacher.documentId}:${rule.tier}:${schoolYear}`);
       await lockName(strapi, trx, `certificate-serial:${prefix}`);
-      const existing = await strapi.db.query(CERT_UID as any).findOne({ where: { teacher: { id: teacher.id }, tier: rule.tier, schoolYear, status: 'valid' } });
+      const existing: { documentId: string } | null = await strapi.db.query(CERT_UID).findOne({ where: { teacher: { id: teacher.id }, tier: rule.tier, schoolYear, status: 'valid' } });
       if (existing) throw new ConflictError(`${teacher.name} already holds a valid ${rule.tier} certificate for ${schoolYear}`, { certificate: existing.documentId });
       // The highest serial so far + 1 (zero-padded, so the text maximum is the numeric one); a count would
       // repeat a serial once any certificate is removed. The unique index on serial_number backs it.
       const [{ last }] = await trx(tableOf(strapi, CERT_UID)).where('serial_number', 'like', `${prefix}%`).max({ last: 'serial_number' });
       const sequence = (last ? Number(String(last).slice(prefix.length)) : 0) + 1;
-      const certificate = await strapi.documents(CERT_UID as any).create({
+      const certificate = await strapi.documents(CERT_UID).create({
         data: {
           teacher: teacher.documentId,
           tier: rule.tier,
@@ -86,7 +111,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
           snapshot: { approvedHours: transcript.approvedHours, byCategory: transcript.byCategory, courses: completed, rule: { minApprovedHours: rule.minApprovedHours, requiredCourseTiers: rule.requiredCourseTiers, source: rule.source } },
           status: 'valid',
         },
-        populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } } as any,
+        populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } },
       });
       await audit(strapi, { entityType: 'certificate', entityDocumentId: certificate.documentId, action: 'issue', actor: user, after: { serialNumber: certificate.serialNumber, tier: rule.tier, schoolYear } });
       return certificate;
@@ -96,26 +121,27 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
     });
   },
 
-  async revoke(user: Data, documentId: string, reason: unknown) {
+  async revoke(user: Actor, documentId: string, reason: unknown) {
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a revocation needs a reason');
     return asDecision('revoke', () => strapi.db.transaction(async ({ trx }) => {
       // Lock first: a concurrent revocation waits, then reads `revoked`.
       await lockRows(strapi, trx, CERT_UID, 'document_id', [documentId]);
-      const certificate = await strapi.db.query(CERT_UID as any).findOne({ where: { documentId } });
+      const certificate: { status: string } | null = await strapi.db.query(CERT_UID).findOne({ where: { documentId } });
       if (!certificate) throw new errors.NotFoundError('Certificate not found');
       if (certificate.status === 'revoked') throw new ConflictError('The certificate is already revoked');
-      const updated = await strapi.documents(CERT_UID as any).update({ documentId, data: { status: 'revoked', revokedAt: new Date(), revocationReason: reason.trim() } as any });
+      const updated = await strapi.documents(CERT_UID).update({ documentId, data: { status: 'revoked', revokedAt: new Date(), revocationReason: reason.trim() } });
       await audit(strapi, { entityType: 'certificate', entityDocumentId: documentId, action: 'revoke', actor: user, before: { status: 'valid' }, after: { status: 'revoked', reason: reason.trim() } });
       return updated;
     }));
   },
 
   /** Full certificate for its holder or a coordinator; others get null (404). */
-  async readable(profile: { role: string; teacher: { documentId: string } | null }, documentId: string) {
-    const certificate = (await strapi.documents(CERT_UID as any).findOne({
+  async readable(profile: { role: string; teacher: { documentId: string } | null }, documentId: string): Promise<ReadableCertificate | null> {
+    // The snapshot is JSON to Strapi; issue() writes it in CertificateForPdf's shape.
+    const certificate = (await strapi.documents(CERT_UID).findOne({
       documentId,
-      populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } } as any,
-    })) as Data | null;
+      populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } },
+    })) as unknown as ReadableCertificate | null;
     if (!certificate) return null;
     if (profile.role === 'coordinator' || certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
     return null;
@@ -124,7 +150,7 @@ export default factories.createCoreService(CERT_UID as any, ({ strapi }: { strap
   /** Public verification: valid or revoked, tier, masked holder, school, issue date and hours — nothing else. */
   async verify(code: string) {
     if (!/^[0-9A-Z]{20}$/.test(code)) return null;
-    const certificate = await strapi.db.query(CERT_UID as any).findOne({
+    const certificate: VerifiedRow | null = await strapi.db.query(CERT_UID).findOne({
       where: { verificationCode: code },
       populate: { teacher: { select: ['name'], populate: { school: { select: ['name'] } } } },
     });

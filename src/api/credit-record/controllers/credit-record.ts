@@ -1,19 +1,24 @@
 import { factories, type Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { callerProfile } from '../../../platform/actor';
 import { importAttendance } from '../../../training/attendance-import';
 import { uploadedFile } from '../../../shared/multipart';
 import { evidenceFor, sendPrivateFile, withEvidenceUrl } from '../../../training/evidence';
+import type creditService from '../services/credit-record';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
+type CreditService = ReturnType<typeof creditService>;
 
-export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = () => strapi.service(CREDIT_UID as any) as any;
-  const body = (ctx) => (ctx.request.body as any)?.data ?? {};
+export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(CREDIT_UID) as CreditService;
+  // The body's `data`: JSON text in a multipart body (create), otherwise an object (the routes' acceptsData checks it).
+  const rawData = (ctx: Context): unknown => (ctx.request.body as { data?: unknown } | undefined)?.data ?? {};
+  const body = (ctx: Context) => rawData(ctx) as Record<string, unknown>;
   // The populate is fixed server-side (teacher name and staff number, course title), so output is sanitized
   // against the schema only: a teacher may see their own name without reading the teacher API.
   // Evidence is a private file: its url is the authorised download route, never a public path.
-  const output = async (data: unknown) => withEvidenceUrl(await strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID as any)));
-  const respond = async (controller, _ctx, data) => controller.transformResponse(await output(data));
+  const output = async (data: unknown) => withEvidenceUrl(await strapi.contentAPI.sanitize.output(data, strapi.getModel(CREDIT_UID)));
+  const respond = async (controller: { transformResponse?(data: unknown): unknown }, _ctx: Context, data: unknown) => controller.transformResponse(await output(data));
   return {
     async find(ctx) {
       await this.validateQuery(ctx);
@@ -37,7 +42,7 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
     /** JSON { data }, or multipart with a `data` field (JSON text) and the file `evidence`. */
     async create(ctx) {
       const evidence = uploadedFile(ctx, 'evidence');
-      let data = body(ctx);
+      let data = rawData(ctx);
       if (typeof data === 'string') {
         try {
           data = JSON.parse(data);
@@ -45,7 +50,7 @@ export default factories.createCoreController(CREDIT_UID as any, ({ strapi }: { 
           return ctx.badRequest('data must be JSON', { path: ['data'] });
         }
       }
-      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, data ?? {}, evidence);
+      const record = await service().submit(await callerProfile(strapi, ctx), ctx.state.user, (data ?? {}) as Record<string, unknown>, evidence);
       ctx.status = 201;
       return respond(this, ctx, record);
     },

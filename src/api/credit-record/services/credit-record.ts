@@ -1,4 +1,4 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
 import { isResearcher, type CallerProfile } from '../../../platform/actor';
@@ -8,11 +8,32 @@ import { audit } from '../../../shared/audit';
 import { asDecision } from '../../../shared/decision';
 import { isUniqueViolation, lockRows } from '../../../shared/sql';
 import { removePrivateFile, storeEvidence } from '../../../training/evidence';
+import type { UploadedFile } from '../../../shared/multipart';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
-type Data = Record<string, any>;
+type Input = Record<string, unknown>;
+type CreditData = Modules.Documents.Params.Data.Input<typeof CREDIT_UID>;
+/** The signed-in account (users-permissions) acting. */
+interface Actor { id: number; documentId: string; username?: string }
+/** A credit record as `load` reads it (query engine row with its teacher's account, submitter and original). */
+interface CreditRow {
+  id: number;
+  documentId: string;
+  category: CreditData['category'];
+  hours: number | string;
+  date: string;
+  schoolYear: string;
+  source: string;
+  status: string;
+  note: string | null;
+  rejectionReason: string | null;
+  externalRef: string | null;
+  teacher: { id: number; user?: { id: number } | null } | null;
+  submittedBy: { id: number } | null;
+  reverses: { id: number; documentId: string } | null;
+}
 
-const OUTPUT_POPULATE = {
+const OUTPUT_POPULATE: Modules.Documents.Params.Populate.ObjectNotation<typeof CREDIT_UID> = {
   teacher: { fields: ['name', 'staffNumber'] },
   course: { fields: ['title', 'code'] },
   reverses: { fields: ['documentId', 'hours', 'status'] },
@@ -21,7 +42,7 @@ const OUTPUT_POPULATE = {
 };
 
 /** The writable fields of a manual record, validated; hours positive with one decimal; school year derived. */
-function manualInput(input: Data) {
+function manualInput(input: Input) {
   const unknown = Object.keys(input).find((key) => !['teacher', 'category', 'hours', 'date', 'note', 'course'].includes(key));
   if (unknown) throw fieldError(unknown, `${unknown} cannot be set on a credit record`);
   const [category] = normalizeEnumSet('category', CREDIT_CATEGORIES, [input.category]);
@@ -29,33 +50,33 @@ function manualInput(input: Data) {
   const schoolYear = schoolYearOf(input.date);
   if (input.date > new Date().toISOString().slice(0, 10)) throw fieldError('date', 'date is in the future');
   if (input.note !== undefined && (typeof input.note !== 'string' || input.note.length > 2000)) throw fieldError('note', 'note is text of at most 2000 characters');
-  return { category, hours: assertHours(input.hours), date: input.date, schoolYear, note: input.note ?? null, course: input.course ?? null };
+  return { category, hours: assertHours(input.hours), date: input.date, schoolYear, note: (input.note as string | undefined) ?? null, course: (input.course ?? null) as CreditData['course'] | null };
 }
 
-export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
-  async load(documentId: string) {
-    return strapi.db.query(CREDIT_UID as any).findOne({
+export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
+  async load(documentId: string): Promise<CreditRow | null> {
+    return strapi.db.query(CREDIT_UID).findOne({
       where: { documentId },
       populate: { teacher: { populate: { user: { select: ['id'] } } }, submittedBy: { select: ['id'] }, reverses: true },
     });
   },
 
   output(documentId: string) {
-    return strapi.documents(CREDIT_UID as any).findOne({ documentId, populate: OUTPUT_POPULATE as any });
+    return strapi.documents(CREDIT_UID).findOne({ documentId, populate: OUTPUT_POPULATE });
   },
 
   /**
    * Teachers add their own external hours with evidence (a PDF or image), pending; coordinators may add hours
    * for any teacher, pending, with or without evidence.
    */
-  async submit(profile: CallerProfile, user: Data, input: Data, evidenceFile?: Data) {
+  async submit(profile: CallerProfile, user: Actor, input: Input, evidenceFile?: UploadedFile) {
     const isCoordinator = profile.role === 'coordinator';
     if (!isCoordinator && input.teacher !== undefined) throw fieldError('teacher', 'teachers record hours for themselves only');
     if (isCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
     if (!isCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
-    const teacherId = isCoordinator ? input.teacher : profile.teacher!.documentId;
+    const teacherId = isCoordinator ? (input.teacher as string) : profile.teacher!.documentId;
     const values = manualInput(input);
-    const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile as any, teacherId) : null;
+    const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile, teacherId) : null;
     try {
       return await this.createManual(user, teacherId, { ...values, ...(evidence ? { evidence: evidence.id } : {}) });
     } catch (error) {
@@ -64,11 +85,11 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
     }
   },
 
-  async createManual(user: Data, teacherId: string, values: Data) {
+  async createManual(user: Actor, teacherId: string, values: ReturnType<typeof manualInput> & { evidence?: number }) {
     return asDecision('submit', () => strapi.db.transaction(async () => {
       const teacher = await strapi.documents('api::teacher.teacher').findOne({ documentId: teacherId });
       if (!teacher) throw fieldError('teacher', `teacher ${teacherId} not found`);
-      const record = await strapi.documents(CREDIT_UID as any).create({
+      const record = await strapi.documents(CREDIT_UID).create({
         data: { ...values, teacher: teacherId, source: 'manual', status: 'pending', submittedBy: user.documentId },
       });
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: 'create', actor: user, after: creditSnapshot(record) });
@@ -77,7 +98,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
   },
 
   /** Pending records may be corrected by whoever submitted them; approved hours are never edited in place. */
-  async edit(user: Data, documentId: string, input: Data) {
+  async edit(user: Actor, documentId: string, input: Input) {
     return asDecision('edit', () => strapi.db.transaction(async ({ trx }) => {
       // Lock first: an approval in flight finishes before this edit reads the status.
       await lockRows(strapi, trx, CREDIT_UID, 'document_id', [documentId]);
@@ -88,14 +109,14 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       }
       const values = manualInput({ ...input });
       const { course: _course, ...changes } = values;
-      const updated = await strapi.documents(CREDIT_UID as any).update({ documentId, data: changes as any });
+      const updated = await strapi.documents(CREDIT_UID).update({ documentId, data: changes });
       await audit(strapi, { entityType: 'credit-record', entityDocumentId: documentId, action: 'edit', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
       return this.output(documentId);
     }));
   },
 
   /** Approve or reject pending records, all or nothing; nobody decides on their own hours or their own entries. */
-  async decide(user: Data, documentIds: unknown, decision: 'approved' | 'rejected', reason?: unknown) {
+  async decide(user: Actor, documentIds: unknown, decision: 'approved' | 'rejected', reason?: unknown) {
     if (!Array.isArray(documentIds) || documentIds.length === 0 || documentIds.length > 1000 || documentIds.some((id) => typeof id !== 'string')) {
       throw fieldError('records', 'records must be an array of 1 to 1000 credit-record documentIds');
     }
@@ -106,7 +127,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       // Lock first (in id order, so overlapping bulk decisions cannot deadlock), then read the committed state:
       // a concurrent decision on the same records has finished, and this one sees they are no longer pending.
       await lockRows(strapi, trx, CREDIT_UID, 'document_id', ids);
-      const records = [];
+      const records: CreditRow[] = [];
       for (const id of ids) records.push(await this.load(id));
       const missing = ids.filter((_, i) => !records[i]);
       if (missing.length) throw new errors.NotFoundError(`Credit records not found: ${missing.join(', ')}`);
@@ -116,7 +137,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       if (notPending.length) throw new ConflictError(`Only pending records can be decided: ${notPending.map((r) => `${r.documentId} is ${r.status}`).join(', ')}`);
       for (const record of records) {
         const data = { status: decision, decidedBy: user.documentId, decidedAt: new Date(), ...(decision === 'rejected' ? { rejectionReason: String(reason).trim() } : {}) };
-        const updated = await strapi.documents(CREDIT_UID as any).update({ documentId: record.documentId, data: data as any });
+        const updated = await strapi.documents(CREDIT_UID).update({ documentId: record.documentId, data });
         await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: decision === 'approved' ? 'approve' : 'reject', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
       }
       const decided = [];
@@ -126,7 +147,7 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
   },
 
   /** A correction of approved hours: a new, approved record with the opposite hours that points at the original. */
-  async reverse(user: Data, documentId: string, reason: unknown) {
+  async reverse(user: Actor, documentId: string, reason: unknown) {
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a reversal needs a reason');
     return asDecision('reverse', () => strapi.db.transaction(async ({ trx }) => {
       // Lock the original first: a concurrent reversal waits, then finds this one's reversal.
@@ -135,9 +156,9 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
       if (!record) throw new errors.NotFoundError('Credit record not found');
       if (record.teacher?.user?.id === user.id) throw forbidden('Nobody corrects their own hours');
       if (record.status !== 'approved' || record.source === 'reversal') throw new ConflictError('Only approved, non-reversal records can be reversed');
-      const already = await strapi.db.query(CREDIT_UID as any).findOne({ where: { reverses: { id: record.id } } });
+      const already: { documentId: string } | null = await strapi.db.query(CREDIT_UID).findOne({ where: { reverses: { id: record.id } } });
       if (already) throw new ConflictError('This record is already reversed', { reversal: already.documentId });
-      const reversal = await strapi.documents(CREDIT_UID as any).create({
+      const reversal = await strapi.documents(CREDIT_UID).create({
         data: {
           teacher: (await strapi.db.query('api::teacher.teacher').findOne({ where: { id: record.teacher.id } })).documentId,
           category: record.category,
@@ -164,9 +185,9 @@ export default factories.createCoreService(CREDIT_UID as any, ({ strapi }: { str
   },
 
   /** Teachers see their own records; coordinators see everyone's. */
-  async listFor(profile: CallerProfile, query: Data) {
+  async listFor(profile: CallerProfile, query: Input) {
     const scope = profile.role === 'coordinator' || isResearcher(profile) ? {} : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
     const filters = query.filters ? { $and: [query.filters, scope] } : scope;
-    return strapi.service(CREDIT_UID as any).find({ ...query, filters, populate: OUTPUT_POPULATE });
+    return strapi.service(CREDIT_UID).find({ ...query, filters, populate: OUTPUT_POPULATE });
   },
 }));

@@ -1,9 +1,13 @@
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import type reportService from '../services/report';
+
+type ReportService = ReturnType<typeof reportService>;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /reports/compliance?schoolYear=2025-2026&district=…|school=…[&format=csv] */
-  async compliance(ctx) {
-    const service = strapi.service('api::report.report');
+  async compliance(ctx: Context) {
+    const service = strapi.service('api::report.report') as ReportService;
     const report = await service.compliance(ctx.query);
     if (ctx.query.format === 'csv') {
       ctx.set('Content-Type', 'text/csv; charset=utf-8');

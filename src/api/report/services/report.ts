@@ -4,7 +4,19 @@ import { TEACHER_POSITIONS } from '../../../platform/teacher-positions';
 import { assertSchoolYear, roundHours } from '../../../training/ledger';
 import { jsonAsText, joinTable, tableOf } from '../../../shared/sql';
 
-type Data = Record<string, any>;
+type Query = Record<string, unknown>;
+/** A requirement rule row: the yearly hours one position needs (decimal: text on PostgreSQL). */
+interface RequirementRuleRow { position: string; minHours: number | string }
+/** A row of the compliance statement (counts and sums may come back as text or bigint strings). */
+interface ComplianceSqlRow {
+  school_code: string;
+  school_name: string;
+  district: string;
+  position: string;
+  teachers: number | string;
+  meeting: number | string;
+  approved_hours: number | string | null;
+}
 
 export interface ComplianceRow {
   schoolCode: string;
@@ -22,14 +34,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * The compliance report's one aggregate statement and its bindings (also run bare by the benchmark,
    * as the floor the endpoint is measured against).
    */
-  async complianceStatement(query: Data): Promise<{ schoolYear: string; sql: string; bindings: (string | number)[] }> {
+  async complianceStatement(query: Query): Promise<{ schoolYear: string; sql: string; bindings: (string | number)[] }> {
     const schoolYear = assertSchoolYear(query.schoolYear);
     const district = typeof query.district === 'string' && query.district ? query.district : undefined;
     const school = typeof query.school === 'string' && query.school ? query.school : undefined;
     if (!district && !school) throw fieldError('district', 'district or school (a school code) is required');
     if (district && school) throw fieldError('school', 'give district or school, not both');
 
-    const rules: Data[] = await strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({});
+    const rules: RequirementRuleRow[] = await strapi.db.query('api::requirement-rule.requirement-rule').findMany({});
     const strictestFirst = [...rules].sort((a, b) => Number(b.minHours) - Number(a.minHours));
     const positions = jsonAsText(strapi, 't.positions');
     const requiredCase = `CASE ${strictestFirst.map(() => `WHEN ${positions} LIKE ? THEN ?`).join(' ')} ELSE 0 END`;
@@ -78,10 +90,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Per school and position: teachers, teachers meeting their (strictest) requirement, share, approved hours.
    * One aggregate statement in the database; nothing is loaded into JavaScript but the result rows.
    */
-  async compliance(query: Data): Promise<{ schoolYear: string; rows: ComplianceRow[] }> {
+  async compliance(query: Query): Promise<{ schoolYear: string; rows: ComplianceRow[] }> {
     const { schoolYear, sql, bindings } = await this.complianceStatement(query);
     const result = await strapi.db.connection.raw(sql, bindings);
-    const rows: Data[] = Array.isArray(result) ? result : result.rows;
+    const rows: ComplianceSqlRow[] = Array.isArray(result) ? result : result.rows;
     return {
       schoolYear,
       rows: rows.map((row) => {

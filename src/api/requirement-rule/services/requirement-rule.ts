@@ -1,3 +1,3 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreService('api::requirement-rule.requirement-rule' as any);
+export default factories.createCoreService('api::requirement-rule.requirement-rule');

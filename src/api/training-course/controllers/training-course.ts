@@ -1,13 +1,16 @@
 import { factories, type Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { callerProfile } from '../../../platform/actor';
 import { rejectJsonFilters, validateData } from '../../../shared/query-guards';
+import type courseService from '../services/training-course';
 
 const COURSE_UID = 'api::training-course.training-course';
+type CourseService = ReturnType<typeof courseService>;
 
-export default factories.createCoreController(COURSE_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = () => strapi.service(COURSE_UID as any) as any;
+export default factories.createCoreController(COURSE_UID, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(COURSE_UID) as CourseService;
   // Teachers see courses once they are announced; planned courses are the coordinators' work in progress.
-  const scope = async (ctx) => ((await callerProfile(strapi, ctx)).role === 'coordinator' ? {} : { courseStatus: { $ne: 'planned' } });
+  const scope = async (ctx: Context) => ((await callerProfile(strapi, ctx)).role === 'coordinator' ? {} : { courseStatus: { $ne: 'planned' } });
   return {
     async find(ctx) {
       await this.validateQuery(ctx);
@@ -25,14 +28,14 @@ export default factories.createCoreController(COURSE_UID as any, ({ strapi }: { 
     },
 
     async create(ctx) {
-      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
+      const data = (await this.sanitizeInput(await validateData(this, ctx), ctx)) as Record<string, unknown>;
       const course = await service().createCourse(data);
       ctx.status = 201;
       return this.transformResponse(await this.sanitizeOutput(course, ctx));
     },
 
     async update(ctx) {
-      const data = await this.sanitizeInput(await validateData(this, ctx), ctx);
+      const data = (await this.sanitizeInput(await validateData(this, ctx), ctx)) as Record<string, unknown>;
       const course = await service().updateCourse(ctx.params.id, data);
       if (!course) return ctx.notFound('Course not found');
       return this.transformResponse(await this.sanitizeOutput(course, ctx));
@@ -47,7 +50,7 @@ export default factories.createCoreController(COURSE_UID as any, ({ strapi }: { 
 
     /** POST /training-courses/:id/complete { data: { teachers: [documentId] } } — credits the course hours. */
     async complete(ctx) {
-      const results = await service().complete(ctx.state.user, ctx.params.id, (ctx.request.body as any)?.data?.teachers);
+      const results = await service().complete(ctx.state.user, ctx.params.id, (ctx.request.body as { data?: { teachers?: unknown } } | undefined)?.data?.teachers);
       ctx.body = { data: results };
     },
   };

@@ -1,3 +1,3 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreRouter('api::training-course.training-course' as any, { only: ['find', 'findOne', 'create', 'update'] });
+export default factories.createCoreRouter('api::training-course.training-course', { only: ['find', 'findOne', 'create', 'update'] });

@@ -1,4 +1,4 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
 import type { CallerProfile } from '../../../platform/actor';
@@ -10,23 +10,43 @@ import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../shared/
 const COURSE_UID = 'api::training-course.training-course';
 const ENROLMENT_UID = 'api::enrolment.enrolment';
 const CREDIT_UID = 'api::credit-record.credit-record';
-type Data = Record<string, any>;
+type Input = Record<string, unknown>;
+type CourseData = Modules.Documents.Params.Data.Input<typeof COURSE_UID>;
+type CreditCategory = Modules.Documents.Params.Data.Input<typeof CREDIT_UID>['category'];
+/** The signed-in account (users-permissions) making the decision. */
+interface Actor { id: number; documentId: string; username?: string }
+/** The columns of a course row these decisions read. */
+interface CourseRow {
+  id: number;
+  documentId: string;
+  code: string;
+  title: string;
+  courseStatus: string;
+  audiencePositions: string[];
+  capacity: number;
+  mode: string;
+  creditHours: number | string;
+  endDate: string;
+  schoolYear: string;
+}
+interface EnrolmentRow { id: number; status: string; teacher: { user?: { id: number } | null } }
+interface CompletionResult { teacher: string; creditRecord: string; hours: number; status: string }
 
-const CATEGORY_BY_MODE: Record<string, string> = { online: 'online', clinical_shadowing: 'clinical_shadowing', in_person: 'topic_training', blended: 'topic_training' };
+const CATEGORY_BY_MODE: Record<string, CreditCategory> = { online: 'online', clinical_shadowing: 'clinical_shadowing', in_person: 'topic_training', blended: 'topic_training' };
 
-export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   // The course rules (module hours, dates, school year, capacity) live in the training guard, which every
   // Document Service write passes through: this REST path and the admin panel share them.
-  async createCourse(data: Data) {
+  async createCourse(data: Input) {
     const { enrolledCount: _count, ...rest } = data;
-    return strapi.documents(COURSE_UID as any).create({ data: { ...rest, enrolledCount: 0 }, populate: ['modules'] as any });
+    return strapi.documents(COURSE_UID).create({ data: { ...rest, enrolledCount: 0 } as CourseData, populate: ['modules'] });
   },
 
-  async updateCourse(documentId: string, data: Data) {
-    const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId }, select: ['id'] });
+  async updateCourse(documentId: string, data: Input) {
+    const course: { id: number } | null = await strapi.db.query(COURSE_UID).findOne({ where: { documentId }, select: ['id'] });
     if (!course) return null;
     if (data.enrolledCount !== undefined) throw fieldError('enrolledCount', 'enrolledCount is kept by enrolments');
-    return strapi.documents(COURSE_UID as any).update({ documentId, data: data as any, populate: ['modules'] as any });
+    return strapi.documents(COURSE_UID).update({ documentId, data: data as Partial<CourseData>, populate: ['modules'] });
   },
 
   /**
@@ -34,27 +54,27 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
    * conditional UPDATE (enrolled_count < capacity), atomic on SQLite and PostgreSQL alike, so concurrent
    * enrolments cannot overbook; a unique key stops a teacher enrolling twice.
    */
-  async enrol(profile: CallerProfile, user: Data, documentId: string) {
+  async enrol(profile: CallerProfile, user: Actor, documentId: string) {
     const teacher = profile.teacher!;
     const key = `${documentId}:${teacher.documentId}`;
     return asDecision('enrol', () => strapi.db.transaction(async ({ trx }) => {
       // One teacher's concurrent enrolments on one course queue here; the loser then finds the enrolment.
       await lockName(strapi, trx, `enrolment:${key}`);
-      const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId } });
+      const course: CourseRow | null = await strapi.db.query(COURSE_UID).findOne({ where: { documentId } });
       if (!course) throw new errors.NotFoundError('Course not found');
       if (course.courseStatus !== 'open') throw new ConflictError(`The course is ${course.courseStatus}; enrolment is closed`);
       if (!teacher.positions.some((position) => course.audiencePositions.includes(position))) {
         throw forbidden(`This course is for ${course.audiencePositions.join(', ')}; your positions are ${teacher.positions.join(', ')}`);
       }
-      if (await strapi.db.query(ENROLMENT_UID as any).findOne({ where: { enrolmentKey: key } })) {
+      if (await strapi.db.query(ENROLMENT_UID).findOne({ where: { enrolmentKey: key } })) {
         throw new ConflictError('You are already enrolled on this course');
       }
-      const table = strapi.db.metadata.get(COURSE_UID as any).tableName;
+      const table = strapi.db.metadata.get(COURSE_UID).tableName;
       const taken = await trx(table).where('id', course.id).where('enrolled_count', '<', trx.ref('capacity')).increment('enrolled_count', 1);
       if (!taken) throw new ConflictError('The course is full', { capacity: course.capacity });
-      const enrolment = await strapi.documents(ENROLMENT_UID as any).create({
+      const enrolment = await strapi.documents(ENROLMENT_UID).create({
         data: { course: course.documentId, teacher: teacher.documentId, enrolmentKey: key, status: 'enrolled', enrolledAt: new Date() },
-        populate: { course: { fields: ['title', 'code'] } } as any,
+        populate: { course: { fields: ['title', 'code'] } },
       });
       await audit(strapi, { entityType: 'enrolment', entityDocumentId: enrolment.documentId, action: 'enrol', actor: user, after: { course: course.code, teacher: teacher.documentId } });
       return enrolment;
@@ -66,7 +86,7 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
   },
 
   /** A coordinator marks teachers as having completed the course, which credits its hours (approved). */
-  async complete(user: Data, documentId: string, teacherDocumentIds: unknown) {
+  async complete(user: Actor, documentId: string, teacherDocumentIds: unknown) {
     if (!Array.isArray(teacherDocumentIds) || teacherDocumentIds.length === 0 || teacherDocumentIds.some((id) => typeof id !== 'string')) {
       throw fieldError('teachers', 'teachers must be a non-empty array of teacher documentIds');
     }
@@ -74,11 +94,11 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
     return asDecision('complete', () => strapi.db.transaction(async ({ trx }) => {
       // Lock the enrolments first (id order): a concurrent completion waits, then reads `completed`.
       await lockRows(strapi, trx, ENROLMENT_UID, 'enrolment_key', teachers.map((teacher) => `${documentId}:${teacher}`));
-      const course = await strapi.db.query(COURSE_UID as any).findOne({ where: { documentId } });
+      const course: CourseRow | null = await strapi.db.query(COURSE_UID).findOne({ where: { documentId } });
       if (!course) throw new errors.NotFoundError('Course not found');
-      const results: Data[] = [];
+      const results: CompletionResult[] = [];
       for (const teacherDocumentId of teachers) {
-        const enrolment = await strapi.db.query(ENROLMENT_UID as any).findOne({
+        const enrolment: EnrolmentRow | null = await strapi.db.query(ENROLMENT_UID).findOne({
           where: { enrolmentKey: `${course.documentId}:${teacherDocumentId}` },
           populate: { teacher: { populate: { user: { select: ['id'] } } } },
         });
@@ -89,7 +109,7 @@ export default factories.createCoreService(COURSE_UID as any, ({ strapi }: { str
         // Conditional update as well as the lock: only an enrolment still `enrolled` becomes completed.
         const changed = await trx(tableOf(strapi, ENROLMENT_UID)).where({ id: enrolment.id, status: 'enrolled' }).update({ status: 'completed', completed_at: new Date() });
         if (!changed) throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
-        const record = await strapi.documents(CREDIT_UID as any).create({
+        const record = await strapi.documents(CREDIT_UID).create({
           data: {
             teacher: teacherDocumentId,
             course: course.documentId,

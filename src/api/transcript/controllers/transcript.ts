@@ -1,17 +1,21 @@
 import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { callerProfile } from '../../../platform/actor';
+import type transcriptService from '../services/transcript';
+
+type TranscriptService = ReturnType<typeof transcriptService>;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /me/transcript?schoolYear=2025-2026 — the caller's own hours. */
-  async mine(ctx) {
+  async mine(ctx: Context) {
     const profile = await callerProfile(strapi, ctx);
     if (!profile.teacher) throw new errors.NotFoundError('This account has no teacher profile, so no transcript');
-    ctx.body = { data: await strapi.service('api::transcript.transcript').forTeacher(profile.teacher.documentId, ctx.query.schoolYear) };
+    ctx.body = { data: await (strapi.service('api::transcript.transcript') as TranscriptService).forTeacher(profile.teacher.documentId, ctx.query.schoolYear) };
   },
 
   /** GET /transcripts/:teacherDocumentId?schoolYear=… — any teacher's hours, for coordinators. */
-  async findOne(ctx) {
-    ctx.body = { data: await strapi.service('api::transcript.transcript').forTeacher(ctx.params.id, ctx.query.schoolYear) };
+  async findOne(ctx: Context) {
+    ctx.body = { data: await (strapi.service('api::transcript.transcript') as TranscriptService).forTeacher(ctx.params.id, ctx.query.schoolYear) };
   },
 });

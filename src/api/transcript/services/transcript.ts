@@ -6,17 +6,32 @@ import type { TeacherPosition } from '../../../platform/teacher-positions';
 import { cached, readCache } from '../../../shared/read-cache';
 
 const CREDIT_UID = 'api::credit-record.credit-record';
-type Data = Record<string, any>;
+/** A requirement rule: the yearly hours a position needs (minHours a decimal: text on PostgreSQL). */
+interface RequirementRule { position: string; minHours: number | string; source: string | null }
+/** The teacher and their school, as one row (positions: JSON text on SQLite, parsed on PostgreSQL). */
+interface TeacherRow {
+  id: number;
+  documentId: string;
+  name: string;
+  staffNumber: string;
+  positions: string | TeacherPosition[];
+  schoolName: string | null;
+  schoolCode: string | null;
+}
+/** Hours of one status, category and course (sums and counts may come back as text). */
+interface HoursRow { status: string; category: string; courseCode: string | null; courseTitle: string | null; hours: number | string; records: number | string }
+/** A certificate as the transcript lists it (issuedAt: epoch ms on SQLite, a Date on PostgreSQL). */
+interface CertificateRow { documentId: string; tier: string; schoolYear: string; serialNumber: string; status: string; issuedAt: number | string | Date | null }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The requirement for a set of positions: the strictest rule applies. */
   async requirementFor(positions: TeacherPosition[]) {
     // Reference data, read on every transcript: cached until a rule changes.
-    const all = await cached(readCache<Data[]>(strapi, 'requirement-rules', ['api::requirement-rule.requirement-rule']), 'all', () =>
-      strapi.db.query('api::requirement-rule.requirement-rule' as any).findMany({})
+    const all = await cached(readCache<RequirementRule[]>(strapi, 'requirement-rules', ['api::requirement-rule.requirement-rule']), 'all', () =>
+      strapi.db.query('api::requirement-rule.requirement-rule').findMany({})
     );
     const rules = all.filter((rule) => positions.includes(rule.position));
-    const strictest = rules.reduce<Data | null>((best, rule) => (!best || Number(rule.minHours) > Number(best.minHours) ? rule : best), null);
+    const strictest = rules.reduce<RequirementRule | null>((best, rule) => (!best || Number(rule.minHours) > Number(best.minHours) ? rule : best), null);
     return strictest ? { position: strictest.position, minHours: Number(strictest.minHours), source: strictest.source } : { position: null, minHours: 0, source: null };
   },
 
@@ -33,9 +48,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .leftJoin({ ts: teacherSchool.name }, `ts.${teacherSchool.own}`, 't.id')
       .leftJoin({ s: tableOf(strapi, 'api::school.school') }, 's.id', `ts.${teacherSchool.other}`)
       .where('t.document_id', teacherDocumentId)
-      .first({ id: 't.id', documentId: 't.document_id', name: 't.name', staffNumber: 't.staff_number', positions: 't.positions', schoolName: 's.name', schoolCode: 's.code' })) as Data | undefined;
+      .first({ id: 't.id', documentId: 't.document_id', name: 't.name', staffNumber: 't.staff_number', positions: 't.positions', schoolName: 's.name', schoolCode: 's.code' })) as TeacherRow | undefined;
     if (!row) throw new errors.NotFoundError('Teacher not found');
-    const teacher: Data = {
+    const teacher = {
       ...row,
       // JSON is text on SQLite and parsed already on PostgreSQL.
       positions: (typeof row.positions === 'string' ? JSON.parse(row.positions) : row.positions) as TeacherPosition[],
@@ -44,7 +59,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const byTeacher = joinTable(strapi, CREDIT_UID, 'teacher');
     const byCourse = joinTable(strapi, CREDIT_UID, 'course');
-    const rows: Data[] = await knex({ cr: tableOf(strapi, CREDIT_UID) })
+    const rows: HoursRow[] = await knex({ cr: tableOf(strapi, CREDIT_UID) })
       .join({ tl: byTeacher.name }, `tl.${byTeacher.own}`, 'cr.id')
       .leftJoin({ cl: byCourse.name }, `cl.${byCourse.own}`, 'cr.id')
       .leftJoin({ c: tableOf(strapi, 'api::training-course.training-course') }, 'c.id', `cl.${byCourse.other}`)
@@ -88,7 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async certificatesOf(teacherId: number) {
     const link = joinTable(strapi, 'api::certificate.certificate', 'teacher');
-    const rows: Data[] = await strapi.db.connection({ c: tableOf(strapi, 'api::certificate.certificate') })
+    const rows: CertificateRow[] = await strapi.db.connection({ c: tableOf(strapi, 'api::certificate.certificate') })
       .join({ l: link.name }, `l.${link.own}`, 'c.id')
       .where(`l.${link.other}`, teacherId)
       .select({ documentId: 'c.document_id', tier: 'c.tier', schoolYear: 'c.school_year', serialNumber: 'c.serial_number', status: 'c.status', issuedAt: 'c.issued_at' })
