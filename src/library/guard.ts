@@ -1,11 +1,27 @@
-import type { Modules } from '@strapi/strapi';
+import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { currentDecision } from '../shared/decision';
 import { ConflictError, forbidden } from '../shared/errors';
 import { lockName } from '../shared/sql';
-import { validateRoundData } from './selection';
+import { validateRoundData, type RoundFields, type RoundStatus } from './selection';
 
-type Data = Record<string, any>;
+type Knex = Core.Strapi['db']['connection'];
+type Middleware = Modules.Documents.Middleware.Middleware;
+type Next = Parameters<Middleware>[1];
+
+interface LibraryRow {
+  id: number;
+  documentId: string;
+  nameZh: string;
+}
+interface StoredRound extends RoundFields {
+  id: number;
+  status: RoundStatus;
+  finalisedAt: string | Date | null;
+  library: LibraryRow | null;
+}
+/** A round's data as a write carries it, not yet checked. */
+type RoundWrite = RoundFields & { status?: unknown; finalisedAt?: unknown; library?: unknown; [field: string]: unknown };
 
 const ROUND_UID = 'api::selection-round.selection-round';
 const LIBRARY_UID = 'api::library.library';
@@ -27,17 +43,17 @@ const statusError = () =>
  * panel's content manager, which calls the Document Service directly. The domain services mark their writes
  * with asDecision(…) and pass through; everything else gets the same rules as the REST API.
  */
-export const selectionGuardMiddleware: Modules.Documents.Middleware.Middleware = async (context, next) => {
+export const selectionGuardMiddleware: Middleware = async (context, next) => {
   const { uid, action } = context as { uid: string; action: string };
   if (!WRITES.has(action) || currentDecision()) return next();
   if (WORKFLOW_UIDS[uid]) throw forbidden(`${WORKFLOW_UIDS[uid]}; they cannot be ${action}d directly`);
   if (uid !== ROUND_UID) return next();
 
-  const params = context.params as { data?: Data; documentId?: string };
+  const params = context.params as { data?: RoundWrite; documentId?: string };
   if (action === 'create') return createRound(params.data ?? {}, next);
   if (action === 'clone') throw forbidden('A round cannot be cloned; create a new draft round');
-  const stored = params.documentId
-    ? await strapi.db.query(ROUND_UID as any).findOne({ where: { documentId: params.documentId }, populate: { rubric: true, library: true } })
+  const stored: StoredRound | null = params.documentId
+    ? await strapi.db.query(ROUND_UID).findOne({ where: { documentId: params.documentId }, populate: { rubric: true, library: true } })
     : null;
   if (!stored) return next();
   if (action === 'update') {
@@ -56,7 +72,7 @@ export const selectionGuardMiddleware: Modules.Documents.Middleware.Middleware =
 };
 
 /** Created only as a draft, with the REST API's checks; the name lock makes the year check and the insert one step. */
-async function createRound(data: Data, next: () => Promise<any>): Promise<any> {
+async function createRound(data: RoundWrite, next: Next): ReturnType<Middleware> {
   if (data.status !== undefined && data.status !== null && data.status !== 'draft') throw statusError();
   if (data.finalisedAt !== undefined && data.finalisedAt !== null) throw statusError();
   const library = await libraryOf(data.library);
@@ -65,16 +81,16 @@ async function createRound(data: Data, next: () => Promise<any>): Promise<any> {
   }
   validateRoundData(data);
   data.status = 'draft';
-  return strapi.db.transaction(async ({ trx }) => {
-    await lockName(strapi, trx as any, `selection-round:${library.documentId}:${data.year}`);
+  return strapi.db.transaction(async ({ trx }: { trx: Knex }) => {
+    await lockName(strapi, trx, `selection-round:${library.documentId}:${data.year}`);
     await assertNoClash(library, data.year);
     return next();
   });
 }
 
-async function assertNoClash(library: Data | null, year: unknown, ownId?: number) {
+async function assertNoClash(library: LibraryRow | null, year: unknown, ownId?: number) {
   if (!library) return;
-  const clash = await strapi.db.query(ROUND_UID as any).findOne({
+  const clash = await strapi.db.query(ROUND_UID).findOne({
     where: { library: { id: library.id }, year: Number(year), ...(ownId ? { id: { $ne: ownId } } : {}) },
   });
   if (clash) throw new ConflictError(`${library.nameZh} already has a ${year} round`, { round: clash.documentId });
@@ -84,11 +100,11 @@ async function assertNoClash(library: Data | null, year: unknown, ownId?: number
  * The library a write points at, whichever shape the relation comes in: a documentId, an id, { documentId },
  * or the content manager's { connect: [...] } / { set: [...] }. Undefined when the write does not name one.
  */
-async function libraryOf(value: unknown): Promise<Data | undefined> {
+async function libraryOf(value: unknown): Promise<LibraryRow | undefined> {
   const ref = relationRef(value);
   if (!ref) return undefined;
   const where = ref.documentId ? { documentId: ref.documentId } : { id: ref.id };
-  return (await strapi.db.query(LIBRARY_UID as any).findOne({ where })) ?? undefined;
+  return (await strapi.db.query(LIBRARY_UID).findOne({ where })) ?? undefined;
 }
 
 function relationRef(value: unknown): { id?: number; documentId?: string } | undefined {
@@ -97,7 +113,7 @@ function relationRef(value: unknown): { id?: number; documentId?: string } | und
   if (typeof value === 'number') return { id: value };
   if (Array.isArray(value)) return relationRef(value[0]);
   if (typeof value === 'object') {
-    const v = value as Data;
+    const v = value as Record<string, unknown>;
     if (Array.isArray(v.set)) return relationRef(v.set[0]);
     if (Array.isArray(v.connect)) return relationRef(v.connect[0]);
     if (v.documentId) return { documentId: String(v.documentId) };

@@ -1,7 +1,11 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 import { keys } from './selection';
 
-type Data = Record<string, any>;
+type Where = Record<string, unknown>;
+// The rows each backfill reads, with the relations its populate names (null when the relation is empty).
+type SubmissionRow = { resourceDocumentId: string; round: { documentId: string } | null };
+type ReviewRow = { submission: { documentId: string } | null; reviewer: { id: number } | null };
+type EntryRow = { resourceDocumentId: string; library: { documentId: string } | null };
 
 /**
  * Database-level uniqueness for the selection, created idempotently at boot: the application checks give a
@@ -10,11 +14,11 @@ type Data = Record<string, any>;
  * (NULLs never clash), so the index can still be created.
  */
 export async function ensureSelectionIndexes(strapi: Core.Strapi) {
-  await backfill(strapi, 'api::submission.submission', 'liveKey', { status: { $ne: 'withdrawn' } }, { round: { select: ['documentId'] } },
+  await backfill<SubmissionRow>(strapi, 'api::submission.submission', 'liveKey', { status: { $ne: 'withdrawn' } }, { round: { select: ['documentId'] } },
     (row) => (row.round ? keys.submission(row.round.documentId, row.resourceDocumentId) : null));
-  await backfill(strapi, 'api::review.review', 'assignmentKey', {}, { submission: { select: ['documentId'] }, reviewer: { select: ['id'] } },
+  await backfill<ReviewRow>(strapi, 'api::review.review', 'assignmentKey', {}, { submission: { select: ['documentId'] }, reviewer: { select: ['id'] } },
     (row) => (row.submission && row.reviewer ? keys.review(row.submission.documentId, row.reviewer.id) : null));
-  await backfill(strapi, 'api::library-entry.library-entry', 'entryKey', {}, { library: { select: ['documentId'] } },
+  await backfill<EntryRow>(strapi, 'api::library-entry.library-entry', 'entryKey', {}, { library: { select: ['documentId'] } },
     (row) => (row.library ? keys.entry(row.library.documentId, row.resourceDocumentId) : null));
 
   const knex = strapi.db.connection;
@@ -23,16 +27,16 @@ export async function ensureSelectionIndexes(strapi: Core.Strapi) {
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS library_entries_entry_key_unique ON library_entries (entry_key)');
 }
 
-async function backfill(strapi: Core.Strapi, uid: string, field: string, where: Data, populate: Data, keyOf: (row: Data) => string | null) {
-  const rows: Data[] = await strapi.db.query(uid as any).findMany({ where: { ...where, [field]: { $null: true } }, populate, orderBy: { id: 'asc' } });
+async function backfill<Row>(strapi: Core.Strapi, uid: UID.ContentType, field: string, where: Where, populate: Where, keyOf: (row: Row) => string | null) {
+  const rows: (Row & { id: number })[] = await strapi.db.query(uid).findMany({ where: { ...where, [field]: { $null: true } }, populate, orderBy: { id: 'asc' } });
   if (rows.length === 0) return;
   const taken = new Set(
-    (await strapi.db.query(uid as any).findMany({ where: { [field]: { $notNull: true } }, select: [field] })).map((row: Data) => row[field])
+    (await strapi.db.query(uid).findMany({ where: { [field]: { $notNull: true } }, select: [field] })).map((row: Record<string, unknown>) => row[field])
   );
   for (const row of rows) {
     const key = keyOf(row);
     if (!key || taken.has(key)) continue;
     taken.add(key);
-    await strapi.db.query(uid as any).update({ where: { id: row.id }, data: { [field]: key } });
+    await strapi.db.query(uid).update({ where: { id: row.id }, data: { [field]: key } });
   }
 }

@@ -7,8 +7,8 @@ export { ConflictError };
 export const ROUND_STATUSES = ['draft', 'open', 'reviewing', 'finalised'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-/** A round only moves one step forward: draft → open → reviewing → finalised. */
-export function assertTransition(from: RoundStatus, to: string) {
+/** A round only moves one step forward: draft → open → reviewing → finalised. `to` comes from the request. */
+export function assertTransition(from: RoundStatus, to: unknown): asserts to is RoundStatus {
   if (!ROUND_STATUSES.includes(to as RoundStatus)) {
     throw new errors.ValidationError(`status must be one of ${ROUND_STATUSES.join(', ')}`, {
       errors: [{ path: ['status'], message: 'unknown status', name: 'ValidationError' }],
@@ -31,8 +31,14 @@ export interface Criterion {
   maxScore: number;
 }
 
+/** A criterion as a write carries it: its scores may still be numeric strings. */
+export interface CriterionInput {
+  key: string;
+  minScore: number | string;
+  maxScore: number | string;
+}
 
-export function validateRubric(rubric: Criterion[] | undefined) {
+export function validateRubric(rubric: CriterionInput[] | undefined) {
   if (!Array.isArray(rubric) || rubric.length === 0) throw fieldError(['rubric'], 'rubric needs at least one criterion');
   const keys = new Set<string>();
   rubric.forEach((criterion, i) => {
@@ -44,8 +50,11 @@ export function validateRubric(rubric: Criterion[] | undefined) {
   });
 }
 
-export function validateSchedule(round: { submissionOpensAt?: string; submissionClosesAt?: string; reviewDeadline?: string }) {
-  const at = (value?: string) => (value ? new Date(value).getTime() : NaN);
+/** A datetime as written (ISO string or epoch milliseconds) or as stored (Date). */
+export type DateTimeValue = string | number | Date;
+
+export function validateSchedule(round: { submissionOpensAt?: DateTimeValue; submissionClosesAt?: DateTimeValue; reviewDeadline?: DateTimeValue }) {
+  const at = (value?: DateTimeValue) => (value ? new Date(value).getTime() : NaN);
   if (!(at(round.submissionClosesAt) > at(round.submissionOpensAt))) {
     throw fieldError(['submissionClosesAt'], 'submissionClosesAt must be after submissionOpensAt');
   }
@@ -115,12 +124,12 @@ export function awardLevel(rank: number, selected: number): 'first' | 'second' |
  * The calendar year a date falls in, in China Standard Time (UTC+8, no daylight saving): a round that opens
  * at 00:00 on 1 January in Beijing is that year's round even though it is still 31 December in UTC.
  */
-export function beijingYear(date: string | Date): number {
+export function beijingYear(date: DateTimeValue): number {
   return new Date(new Date(date).getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
 /** A round's year is the year its submission window opens. */
-export function validateYearWindow(round: { year?: unknown; submissionOpensAt?: string | Date }) {
+export function validateYearWindow(round: { year?: unknown; submissionOpensAt?: DateTimeValue }) {
   const year = Number(round.year);
   if (!Number.isInteger(year)) throw fieldError(['year'], 'year is required, e.g. 2026');
   const opens = round.submissionOpensAt ? beijingYear(round.submissionOpensAt) : NaN;
@@ -129,8 +138,17 @@ export function validateYearWindow(round: { year?: unknown; submissionOpensAt?: 
   }
 }
 
+/** The fields of a round that its validation reads. */
+export interface RoundFields {
+  year?: unknown;
+  submissionOpensAt?: DateTimeValue;
+  submissionClosesAt?: DateTimeValue;
+  reviewDeadline?: DateTimeValue;
+  rubric?: CriterionInput[];
+}
+
 /** Everything a round's data must satisfy before it is stored, wherever it comes from. */
-export function validateRoundData(round: Record<string, any>) {
+export function validateRoundData(round: RoundFields) {
   validateSchedule(round);
   validateRubric(round.rubric);
   validateYearWindow(round);

@@ -1,4 +1,4 @@
 import { factories } from '@strapi/strapi';
 
 // Entries are written only by finalising a round and read through GET /api/libraries/:key/entries.
-export default factories.createCoreService('api::library-entry.library-entry' as any);
+export default factories.createCoreService('api::library-entry.library-entry');

@@ -2,34 +2,41 @@ import type { Core } from '@strapi/strapi';
 import { callerProfile, canReadCounselingCases } from '../../../platform/actor';
 import { forbidden } from '../../../shared/errors';
 import { rejectIdentityPredicates, rejectJsonFilters } from '../../../shared/query-guards';
-import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
+import { CONTENT_UIDS } from '../../../content/curriculum';
+import type libraryService from '../services/library';
+import type { LibraryRow } from '../services/library';
+
+const LIBRARY_UID = 'api::library.library';
+
+type Ctx = Parameters<Core.ControllerHandler>[0];
+const service = (strapi: Core.Strapi) => strapi.service(LIBRARY_UID) as ReturnType<typeof libraryService>;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async find(ctx) {
-    ctx.body = { data: await strapi.service('api::library.library').list() };
+  async find(ctx: Ctx) {
+    ctx.body = { data: await service(strapi).list() };
   },
 
-  async progress(ctx) {
-    ctx.body = { data: await strapi.service('api::library.library').progress() };
+  async progress(ctx: Ctx) {
+    ctx.body = { data: await service(strapi).progress() };
   },
 
   /** Same query parameters as the content list endpoint of the library's resource type. */
-  async entries(ctx) {
-    const library = await strapi.db.query('api::library.library' as any).findOne({ where: { key: ctx.params.key } });
+  async entries(ctx: Ctx) {
+    const library: LibraryRow | null = await strapi.db.query(LIBRARY_UID).findOne({ where: { key: ctx.params.key } });
     if (!library) return ctx.notFound(`No library "${ctx.params.key}"`);
-    const uid = CONTENT_UIDS[library.resourceType as ContentType];
+    const uid = CONTENT_UIDS[library.resourceType];
     // Before the query is looked at: whatever a non-reader asks of the cases library, the answer is 403.
     const profile = await callerProfile(strapi, ctx);
     if (library.resourceType === 'counseling-case' && !canReadCounselingCases(profile)) {
       throw forbidden('Counselling cases are for researchers and mental-health teachers');
     }
     const contentApi = strapi.contentAPI;
-    const schema = strapi.getModel(uid as any);
+    const schema = strapi.getModel(uid);
     await contentApi.validate.query(ctx.query, schema, { auth: ctx.state.auth });
     const query = await contentApi.sanitize.query(ctx.query, schema, { auth: ctx.state.auth });
     rejectJsonFilters(strapi, uid, query.filters);
     rejectIdentityPredicates(strapi, uid, query);
-    const result = await strapi.service('api::library.library').entries(profile, library, query);
+    const result = await service(strapi).entries(profile, library, query);
     const data = await contentApi.sanitize.output(result.data, schema);
     ctx.body = { data, meta: { library: result.library, pagination: result.pagination } };
   },

@@ -6,36 +6,60 @@ import { joinTable } from '../../../shared/sql';
 
 const LIBRARY_UID = 'api::library.library';
 const ENTRY_UID = 'api::library-entry.library-entry';
-type Data = Record<string, any>;
 
+export interface LibraryRow {
+  id: number;
+  documentId: string;
+  key: string;
+  nameZh: string;
+  nameEn: string;
+  resourceType: ContentType;
+  target: number;
+}
 
-export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+interface EntryRow {
+  resourceDocumentId: string;
+  year: number;
+  rank: number;
+  awardLevel: 'first' | 'second' | 'third';
+  score: string | number | null;
+}
+
+/** A row of the progress counts: the library's id, the value counted (a grade band, theme slug or year) and how many. */
+interface CountRow {
+  library: number | string;
+  value?: unknown;
+  n?: number | string;
+}
+
+export default factories.createCoreService(LIBRARY_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   async list() {
-    return strapi.db.query(LIBRARY_UID as any).findMany({
+    return strapi.db.query(LIBRARY_UID).findMany({
       select: ['documentId', 'key', 'nameZh', 'nameEn', 'resourceType', 'target'],
       orderBy: { id: 'asc' },
     });
   },
 
   /** The selected resources of a library, filtered, sorted and paged like the content endpoints. */
-  async entries(profile: CallerProfile, library: Data, query: Data) {
+  async entries(profile: CallerProfile, library: LibraryRow, query: { filters?: unknown; [param: string]: unknown }) {
     const type = library.resourceType as ContentType;
     if (type === 'counseling-case' && !canReadCounselingCases(profile)) {
       throw forbidden('Counselling cases are for researchers and mental-health teachers');
     }
-    const entries: Data[] = await strapi.db.query(ENTRY_UID as any).findMany({
+    const entries: EntryRow[] = await strapi.db.query(ENTRY_UID).findMany({
       where: { library: { id: library.id } },
       select: ['resourceDocumentId', 'year', 'rank', 'awardLevel', 'score'],
     });
     const byResource = new Map(entries.map((entry) => [entry.resourceDocumentId, entry]));
     const inLibrary = { documentId: { $in: [...byResource.keys()] } };
     // The controller sanitizes the entries once they carry their libraryEntry, so the page is taken as is.
-    const { results, pagination } = await strapi.service(CONTENT_UIDS[type] as any).list(profile, {
+    const { results, pagination } = await strapi.service(CONTENT_UIDS[type]).list(profile, {
       ...query,
       filters: query.filters ? { $and: [query.filters, inLibrary] } : inLibrary,
-    }, async (docs: Data[]) => docs);
-    const data = results.map((doc: Data) => {
-      const { resourceDocumentId: _id, ...entry } = byResource.get(doc.documentId) ?? {};
+    }, async (docs: Record<string, unknown>[]) => docs);
+    const data = results.map((doc: { documentId: string }) => {
+      const found: Partial<EntryRow> = byResource.get(doc.documentId) ?? {};
+      const { resourceDocumentId: _id, ...entry } = found;
       return { ...doc, libraryEntry: { ...entry, score: entry.score == null ? null : Number(entry.score) } };
     });
     return { library: { key: library.key, nameZh: library.nameZh, nameEn: library.nameEn }, data, pagination };
@@ -47,7 +71,7 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
    */
   async progress() {
     const knex = strapi.db.connection;
-    const entries = strapi.db.metadata.get(ENTRY_UID as any).tableName;
+    const entries = strapi.db.metadata.get(ENTRY_UID).tableName;
     const themes = strapi.db.metadata.get('api::theme.theme').tableName;
     const byLibrary = joinTable(strapi, ENTRY_UID, 'library');
     const byTheme = joinTable(strapi, ENTRY_UID, 'themes');
@@ -76,7 +100,7 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
         .groupBy(`l.${byLibrary.other}`, 't.slug'),
     ]);
 
-    const countsFor = (rows: Data[], libraryId: number) =>
+    const countsFor = (rows: CountRow[], libraryId: number) =>
       Object.fromEntries(
         rows
           .filter((row) => Number(row.library) === libraryId && row.value !== null)
@@ -84,9 +108,9 @@ export default factories.createCoreService(LIBRARY_UID as any, ({ strapi }: { st
           .sort(([a], [b]) => String(a).localeCompare(String(b)))
       );
 
-    const libraries = await strapi.db.query(LIBRARY_UID as any).findMany({ orderBy: { id: 'asc' } });
-    return libraries.map((library: Data) => {
-      const selected = Number(totals.find((row: Data) => Number(row.library) === library.id)?.n ?? 0);
+    const libraries: LibraryRow[] = await strapi.db.query(LIBRARY_UID).findMany({ orderBy: { id: 'asc' } });
+    return libraries.map((library) => {
+      const selected = Number(totals.find((row: CountRow) => Number(row.library) === library.id)?.n ?? 0);
       return {
         key: library.key,
         nameZh: library.nameZh,

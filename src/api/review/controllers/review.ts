@@ -1,11 +1,13 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../platform/actor';
 import { rejectIdentityPredicates } from '../../../shared/query-guards';
+import type reviewService from '../services/review';
+import type { AssignInput, ScoreInput } from '../services/review';
 
 const REVIEW_UID = 'api::review.review';
 
-export default factories.createCoreController(REVIEW_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = () => strapi.service(REVIEW_UID as any) as any;
+export default factories.createCoreController(REVIEW_UID, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(REVIEW_UID) as ReturnType<typeof reviewService>;
   return {
     /** The caller's own review assignments, whatever their role. */
     async find(ctx) {
@@ -24,14 +26,16 @@ export default factories.createCoreController(REVIEW_UID as any, ({ strapi }: { 
 
     /** POST /reviews { data: { submission, reviewer } } — a researcher assigns a reviewer by username. */
     async create(ctx) {
-      const review = await service().assign((ctx.request.body as any)?.data ?? {});
+      const body: { data?: AssignInput } | undefined = ctx.request.body;
+      const review = await service().assign(body?.data ?? {});
       ctx.status = 201;
       return this.transformResponse(await this.sanitizeOutput(review, ctx));
     },
 
     /** PUT /reviews/:id { data: { scores: { criterionKey: score }, comment } } — the reviewer scores. */
     async update(ctx) {
-      const review = await service().score(ctx.state.user.id, ctx.params.id, (ctx.request.body as any)?.data ?? {}, await callerProfile(strapi, ctx));
+      const body: { data?: ScoreInput } | undefined = ctx.request.body;
+      const review = await service().score(ctx.state.user.id, ctx.params.id, body?.data ?? {}, await callerProfile(strapi, ctx));
       if (!review) return ctx.notFound('Review not found');
       return this.transformResponse(await this.sanitizeOutput(review, ctx));
     },

@@ -1,11 +1,11 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { fieldError, forbidden } from '../../../shared/errors';
 import { canReadCounselingCases, isMhPostConfirmed, type CallerProfile } from '../../../platform/actor';
-import { isMentalHealthTeacher, type TeacherPosition } from '../../../platform/teacher-positions';
+import type { TeacherPosition } from '../../../platform/teacher-positions';
 import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
 import { DETAIL_POPULATE } from '../../../content/core-api/populate';
-import { ConflictError, keys, weightedScore } from '../../../library/selection';
+import { ConflictError, keys, weightedScore, type Criterion, type RoundStatus } from '../../../library/selection';
 import { decide } from '../../../library/decide';
 import { lockRows } from '../../../shared/sql';
 
@@ -13,30 +13,79 @@ const REVIEW_UID = 'api::review.review';
 const SUBMISSION_UID = 'api::submission.submission';
 const ROUND_UID = 'api::selection-round.selection-round';
 const USER_UID = 'plugin::users-permissions.user';
-type Data = Record<string, any>;
 
 const CASE = 'counseling-case';
 const casesForbidden = () => forbidden('Counselling cases are for researchers and mental-health teachers');
 
 
 // A reviewer's view: the resource and the rubric, never who submitted it or from which school.
-const REVIEW_FIELDS = ['status', 'scores', 'comment', 'weightedScore', 'submittedAt'];
+const REVIEW_FIELDS = ['status', 'scores', 'comment', 'weightedScore', 'submittedAt'] satisfies Modules.Documents.Params.Fields.Any<typeof REVIEW_UID>;
 const REVIEW_POPULATE = {
   submission: {
     fields: ['resourceType', 'resourceDocumentId', 'resourceTitle', 'status'],
     populate: { round: { fields: ['title', 'year', 'status', 'reviewDeadline'], populate: { rubric: true } } },
   },
-};
+} satisfies Modules.Documents.Params.Populate.Any<typeof REVIEW_UID>;
 
-export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+/** POST /reviews { data: { submission, reviewer } }, as the request sends it. */
+export interface AssignInput {
+  submission?: unknown;
+  reviewer?: unknown;
+}
+
+/** PUT /reviews/:id { data: { scores, comment } }, as the request sends it; weightedScore checks the scores. */
+export interface ScoreInput {
+  scores?: unknown;
+  comment?: unknown;
+  [field: string]: unknown;
+}
+
+interface SubmissionToReview {
+  id: number;
+  documentId: string;
+  resourceType: ContentType;
+  status: 'submitted' | 'withdrawn' | 'selected' | 'not_selected';
+  round: { status: RoundStatus } | null;
+  submitter: { user: { id: number } | null } | null;
+  school: { id: number } | null;
+}
+
+interface ReviewerAccount {
+  id: number;
+  documentId: string;
+  role: { type: string } | null;
+}
+
+interface ReviewerTeacher {
+  documentId: string;
+  positions: unknown;
+  mhPostConfirmedAt: string | null;
+  mhPostPending: boolean | null;
+  school: { id: number } | null;
+}
+
+interface ReviewToScore {
+  id: number;
+  status: 'assigned' | 'submitted';
+  submittedAt: string | null;
+  submission: { round: { status: RoundStatus; rubric: Criterion[] } };
+}
+
+/** A review as getMine() reads it, with REVIEW_POPULATE. */
+interface ReviewView {
+  documentId: string;
+  submission: { resourceType: ContentType; resourceDocumentId: string };
+}
+
+export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * A researcher assigns a reviewer (by username); 回避: never the submitter, never someone from the submitter's
    * school. Decided under the round's and the submission's locks; the assignment key makes a second one impossible.
    */
-  async assign(input: Data) {
+  async assign(input: AssignInput) {
     if (!input.submission) throw fieldError('submission', 'submission is required');
     if (!input.reviewer || typeof input.reviewer !== 'string') throw fieldError('reviewer', 'reviewer (a username) is required');
-    const located = await strapi.db.query(SUBMISSION_UID as any).findOne({
+    const located: { id: number; documentId: string; round: { documentId: string } | null } | null = await strapi.db.query(SUBMISSION_UID).findOne({
       where: { documentId: String(input.submission) },
       populate: { round: { select: ['documentId'] } },
     });
@@ -44,7 +93,7 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     return decide(strapi, 'review.assign', async (trx) => {
       await lockRows(strapi, trx, ROUND_UID, 'document_id', located.round ? [located.round.documentId] : []);
       await lockRows(strapi, trx, SUBMISSION_UID, 'document_id', [located.documentId]);
-      const submission = await strapi.db.query(SUBMISSION_UID as any).findOne({
+      const submission: SubmissionToReview | null = await strapi.db.query(SUBMISSION_UID).findOne({
         where: { id: located.id },
         populate: { round: { select: ['status'] }, submitter: { populate: { user: { select: ['id'] } } }, school: { select: ['id'] } },
       });
@@ -52,11 +101,11 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
       if (!['open', 'reviewing'].includes(submission.round?.status)) throw new ConflictError(`The round is ${submission.round?.status}; reviewers can no longer be assigned`);
       if (submission.status !== 'submitted') throw new ConflictError(`The submission is ${submission.status}`);
 
-      const reviewer = await strapi.db.query(USER_UID).findOne({ where: { username: input.reviewer }, populate: { role: { select: ['type'] } } });
+      const reviewer: ReviewerAccount | null = await strapi.db.query(USER_UID).findOne({ where: { username: input.reviewer }, populate: { role: { select: ['type'] } } });
       if (!reviewer || !['researcher', 'teacher'].includes(reviewer.role?.type)) {
         throw fieldError('reviewer', `reviewer "${input.reviewer}" is not a researcher or teacher account`);
       }
-      const reviewerTeacher = await strapi.db.query('api::teacher.teacher').findOne({
+      const reviewerTeacher: ReviewerTeacher | null = await strapi.db.query('api::teacher.teacher').findOne({
         where: { user: { id: reviewer.id } },
         select: ['id', 'documentId', 'positions', 'mhPostConfirmedAt', 'mhPostPending'],
         populate: { school: { select: ['id'] } },
@@ -75,22 +124,22 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
       if (submission.school && reviewerTeacher?.school?.id === submission.school.id) {
         throw new ConflictError("回避: a reviewer cannot review a submission from their own school");
       }
-      const duplicate = await strapi.db.query(REVIEW_UID as any).findOne({ where: { submission: { id: submission.id }, reviewer: { id: reviewer.id } } });
+      const duplicate = await strapi.db.query(REVIEW_UID).findOne({ where: { submission: { id: submission.id }, reviewer: { id: reviewer.id } } });
       if (duplicate) throw new ConflictError('This reviewer is already assigned to this submission', { review: duplicate.documentId });
 
-      return strapi.documents(REVIEW_UID as any).create({
+      return strapi.documents(REVIEW_UID).create({
         data: { submission: submission.documentId, reviewer: reviewer.documentId, status: 'assigned', assignmentKey: keys.review(submission.documentId, reviewer.id) },
-        fields: REVIEW_FIELDS as any,
-        populate: REVIEW_POPULATE as any,
+        fields: REVIEW_FIELDS,
+        populate: REVIEW_POPULATE,
       });
     }, 'This reviewer is already assigned to this submission');
   },
 
   /** The caller's assignments; counselling-case ones only for those who may read cases. */
-  async listMine(userId: number, query: Data, profile?: CallerProfile) {
+  async listMine(userId: number, query: { filters?: unknown; [param: string]: unknown }, profile?: CallerProfile) {
     const own = { reviewer: { id: { $eq: userId } } };
     const mine = profile && !canReadCounselingCases(profile) ? { $and: [own, { submission: { resourceType: { $ne: CASE } } }] } : own;
-    return strapi.service(REVIEW_UID as any).find({
+    return strapi.service(REVIEW_UID).find({
       ...query,
       filters: query.filters ? { $and: [query.filters, mine] } : mine,
       fields: REVIEW_FIELDS,
@@ -100,19 +149,19 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
 
   /** One of the caller's reviews, with the resource to review (without author or school). */
   async getMine(userId: number, documentId: string, profile?: CallerProfile) {
-    const review = (await strapi.documents(REVIEW_UID as any).findFirst({
-      filters: { documentId, reviewer: { id: userId } } as any,
-      fields: REVIEW_FIELDS as any,
-      populate: REVIEW_POPULATE as any,
-    })) as Data | null;
+    const review = (await strapi.documents(REVIEW_UID).findFirst({
+      filters: { documentId, reviewer: { id: userId } },
+      fields: REVIEW_FIELDS,
+      populate: REVIEW_POPULATE,
+    })) as ReviewView | null;
     if (!review) return null;
     const type = review.submission.resourceType as ContentType;
     if (type === CASE && profile && !canReadCounselingCases(profile)) throw casesForbidden();
-    const { author: _a, school: _s, ...populate } = DETAIL_POPULATE[type] as Data;
-    const resource = await strapi.documents(CONTENT_UIDS[type] as any).findOne({
+    const { author: _a, school: _s, ...populate } = DETAIL_POPULATE[type];
+    const resource = await strapi.documents(CONTENT_UIDS[type]).findOne({
       documentId: review.submission.resourceDocumentId,
       status: 'published',
-      populate: populate as any,
+      populate,
     });
     return { ...review, resource };
   },
@@ -122,8 +171,8 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
    * submitted. Locks the round (so finalising waits for the score, or the score sees the round finalised),
    * then the review.
    */
-  async score(userId: number, documentId: string, input: Data, profile?: CallerProfile) {
-    const located = await strapi.db.query(REVIEW_UID as any).findOne({
+  async score(userId: number, documentId: string, input: ScoreInput, profile?: CallerProfile) {
+    const located: { id: number; submission: { resourceType: ContentType; round: { documentId: string } | null } | null } | null = await strapi.db.query(REVIEW_UID).findOne({
       where: { documentId, reviewer: { id: userId } },
       populate: { submission: { populate: { round: { select: ['documentId'] } } } },
     });
@@ -132,24 +181,25 @@ export default factories.createCoreService(REVIEW_UID as any, ({ strapi }: { str
     if (typeof input.comment !== 'string' || !input.comment.trim() || input.comment.length > 4000) {
       throw fieldError('comment', 'comment is required: text of at most 4000 characters');
     }
+    const comment: string = input.comment;
     const unknown = Object.keys(input).find((key) => !['scores', 'comment'].includes(key));
     if (unknown) throw fieldError(unknown, `${unknown} cannot be set by a reviewer; send scores and comment`);
     await decide(strapi, 'review.score', async (trx) => {
       const roundDocumentId = located.submission?.round?.documentId;
       await lockRows(strapi, trx, ROUND_UID, 'document_id', roundDocumentId ? [roundDocumentId] : []);
       await lockRows(strapi, trx, REVIEW_UID, 'document_id', [documentId]);
-      const review = await strapi.db.query(REVIEW_UID as any).findOne({
+      const review: ReviewToScore = await strapi.db.query(REVIEW_UID).findOne({
         where: { id: located.id },
         populate: { submission: { populate: { round: { populate: { rubric: true } } } } },
       });
       const round = review.submission.round;
       if (round.status !== 'reviewing') throw new ConflictError(`The round is ${round.status}; scores are accepted only while it is reviewing`);
       if (review.status !== 'assigned') throw new ConflictError('This review is already scored; a review is scored once', { submittedAt: review.submittedAt });
-      const rubric = round.rubric.map((c: Data) => ({ ...c, weight: Number(c.weight) }));
+      const rubric = round.rubric.map((c) => ({ ...c, weight: Number(c.weight) }));
       const total = weightedScore(rubric, input.scores);
-      const changed = await strapi.db.query(REVIEW_UID as any).updateMany({
+      const changed = await strapi.db.query(REVIEW_UID).updateMany({
         where: { id: review.id, status: 'assigned' },
-        data: { scores: input.scores, comment: input.comment.trim(), weightedScore: total, status: 'submitted', submittedAt: new Date() },
+        data: { scores: input.scores, comment: comment.trim(), weightedScore: total, status: 'submitted', submittedAt: new Date() },
       });
       if (changed.count !== 1) throw new ConflictError('This review is already scored; a review is scored once');
     });

@@ -1,6 +1,6 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
+import { CONTENT_UIDS, type ContentType, type GradeBand } from '../../../content/curriculum';
 import {
   ConflictError,
   assertTransition,
@@ -9,6 +9,7 @@ import {
   keys,
   validateRoundData,
   type Criterion,
+  type RoundFields,
   type RoundStatus,
 } from '../../../library/selection';
 import { decide } from '../../../library/decide';
@@ -19,15 +20,60 @@ const SUBMISSION_UID = 'api::submission.submission';
 const REVIEW_UID = 'api::review.review';
 const ENTRY_UID = 'api::library-entry.library-entry';
 
-export const ROUND_POPULATE = { library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] }, rubric: true };
-type Data = Record<string, any>;
+export const ROUND_POPULATE = {
+  library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] },
+  rubric: true,
+} satisfies Modules.Documents.Params.Populate.Any<typeof ROUND_UID>;
 
-export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+/** A round's data as the controller passes it on: validated against the schema and sanitized, rules not yet checked. */
+export type RoundInput = Modules.Documents.Params.Data.Input<typeof ROUND_UID>;
+
+/** A round as get() returns it, with ROUND_POPULATE. */
+interface Round extends RoundFields {
+  id: number;
+  documentId: string;
+  title: string;
+  year: number;
+  quota: number;
+  minReviews: number;
+  status: RoundStatus;
+  finalisedAt: string | null;
+  library: { id: number; documentId: string; key: string; nameZh: string; nameEn: string; resourceType: ContentType; target: number } | null;
+  rubric: Criterion[];
+}
+
+interface SubmissionRow {
+  id: number;
+  documentId: string;
+  resourceType: ContentType;
+  resourceDocumentId: string;
+  resourceTitle: string;
+  submittedAt: string;
+}
+
+interface LibraryEntrySummary {
+  documentId: string;
+  rank: number;
+  awardLevel: 'first' | 'second' | 'third';
+  score: string | number;
+  resourceType: ContentType;
+  resourceDocumentId: string;
+  title: string;
+  year: number;
+}
+
+interface ResourceSnapshot {
+  title: string;
+  gradeBand: GradeBand | null;
+  themes: { documentId: string }[];
+}
+
+export default factories.createCoreService(ROUND_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   async get(documentId: string) {
-    return strapi.documents(ROUND_UID as any).findOne({ documentId, populate: ROUND_POPULATE as any }) as Promise<Data | null>;
+    return strapi.documents(ROUND_UID).findOne({ documentId, populate: ROUND_POPULATE }) as Promise<Round | null>;
   },
 
-  async createRound(data: Data) {
+  async createRound(data: RoundInput) {
     if (data.status !== undefined && data.status !== 'draft') {
       throw new errors.ValidationError('A round starts as a draft; move it with POST /selection-rounds/:id/transition', {
         errors: [{ path: ['status'], message: 'status is set by transitions', name: 'ValidationError' }],
@@ -37,20 +83,20 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
       throw new errors.ValidationError('library is required', { errors: [{ path: ['library'], message: 'library is required', name: 'ValidationError' }] });
     }
     validateRoundData(data);
-    const library = await strapi.documents('api::library.library' as any).findOne({ documentId: String(data.library) });
+    const library = await strapi.documents('api::library.library').findOne({ documentId: String(data.library) });
     if (!library) throw new errors.ValidationError('library not found', { errors: [{ path: ['library'], message: 'library not found', name: 'ValidationError' }] });
     return decide(strapi, 'selection-round.create', async (trx) => {
       // Two rounds for one library and year would both fill it; the name lock makes the check and the insert one step.
       await lockName(strapi, trx, `selection-round:${library.documentId}:${data.year}`);
-      const clash = await strapi.db.query(ROUND_UID as any).findOne({ where: { library: { id: library.id }, year: data.year } });
+      const clash = await strapi.db.query(ROUND_UID).findOne({ where: { library: { id: library.id }, year: data.year } });
       if (clash) throw new ConflictError(`${library.nameZh} already has a ${data.year} round`, { round: clash.documentId });
       const { finalisedAt: _ignored, ...rest } = data;
-      return strapi.documents(ROUND_UID as any).create({ data: { ...rest, status: 'draft' }, populate: ROUND_POPULATE as any });
+      return strapi.documents(ROUND_UID).create({ data: { ...rest, status: 'draft' }, populate: ROUND_POPULATE });
     });
   },
 
   /** Only a draft round can be edited; status moves only through transitions. */
-  async updateRound(documentId: string, data: Data) {
+  async updateRound(documentId: string, data: RoundInput) {
     if (data.status !== undefined || data.finalisedAt !== undefined) {
       throw new errors.ValidationError('status changes only through POST /selection-rounds/:id/transition', {
         errors: [{ path: ['status'], message: 'status is set by transitions', name: 'ValidationError' }],
@@ -62,7 +108,7 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
       if (!round) return null;
       if (round.status !== 'draft') throw new ConflictError(`The round is ${round.status}; only a draft round can be edited`, { status: round.status });
       validateRoundData({ ...round, ...data });
-      return strapi.documents(ROUND_UID as any).update({ documentId, data, populate: ROUND_POPULATE as any });
+      return strapi.documents(ROUND_UID).update({ documentId, data, populate: ROUND_POPULATE });
     });
   },
 
@@ -70,14 +116,14 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
    * One step forward only. The round's row is locked before its status is read, so of two identical
    * transitions the second waits, then sees the new status and gets a 409.
    */
-  async transition(documentId: string, to: string, options: { allowIncomplete?: boolean } = {}) {
+  async transition(documentId: string, to: unknown, options: { allowIncomplete?: boolean } = {}) {
     return decide(strapi, 'selection-round.transition', async (trx) => {
       await lockRows(strapi, trx, ROUND_UID, 'document_id', [documentId]);
       const round = await this.get(documentId);
       if (!round) return null;
-      assertTransition(round.status as RoundStatus, to);
+      assertTransition(round.status, to);
       if (to === 'finalised') return this.finaliseLocked(round, options);
-      const changed = await strapi.db.query(ROUND_UID as any).updateMany({ where: { documentId, status: round.status }, data: { status: to } });
+      const changed = await strapi.db.query(ROUND_UID).updateMany({ where: { documentId, status: round.status }, data: { status: to } });
       if (changed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
       return this.get(documentId);
     });
@@ -98,17 +144,17 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
   },
 
   /** The decision itself; the caller holds the round's lock inside its transaction. */
-  async finaliseLocked(round: Data, { allowIncomplete = false }: { allowIncomplete?: boolean } = {}) {
+  async finaliseLocked(round: Round, { allowIncomplete = false }: { allowIncomplete?: boolean } = {}) {
     if (round.status === 'finalised') {
-      throw new ConflictError('The round is already finalised', { finalisedAt: round.finalisedAt, entries: (await this.entriesOf(round.id)).map((e: Data) => e.documentId) });
+      throw new ConflictError('The round is already finalised', { finalisedAt: round.finalisedAt, entries: (await this.entriesOf(round.id)).map((e) => e.documentId) });
     }
     if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`);
 
-    const submissions: Data[] = await strapi.db.query(SUBMISSION_UID as any).findMany({
+    const submissions: SubmissionRow[] = await strapi.db.query(SUBMISSION_UID).findMany({
       where: { round: { id: round.id }, status: 'submitted' },
       orderBy: { id: 'asc' },
     });
-    const reviews: Data[] = await strapi.db.query(REVIEW_UID as any).findMany({
+    const reviews: { weightedScore: string | number; submission: { id: number } }[] = await strapi.db.query(REVIEW_UID).findMany({
       where: { submission: { round: { id: round.id } }, status: 'submitted' },
       populate: { submission: { select: ['id'] } },
     });
@@ -118,7 +164,7 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
       list.push(Number(review.weightedScore));
       scoresBySubmission.set(review.submission.id, list);
     }
-    const candidates = submissions.map((submission): Data & { documentId: string; submittedAt: string; score: number; reviews: number } => {
+    const candidates = submissions.map((submission): SubmissionRow & { score: number; reviews: number } => {
       const scores = scoresBySubmission.get(submission.id) ?? [];
       const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
       return { ...submission, documentId: submission.documentId, submittedAt: submission.submittedAt, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
@@ -133,7 +179,7 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
 
     const library = round.library;
     // A resource already in the library (selected by an earlier round) is never selected twice.
-    const existing: Data[] = await strapi.db.query(ENTRY_UID as any).findMany({ where: { library: { id: library.id } }, select: ['resourceDocumentId'] });
+    const existing: { resourceDocumentId: string }[] = await strapi.db.query(ENTRY_UID).findMany({ where: { library: { id: library.id } }, select: ['resourceDocumentId'] });
     const inLibrary = new Set(existing.map((e) => e.resourceDocumentId));
     const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews && !inLibrary.has(c.resourceDocumentId)));
     const room = Math.max(0, library.target - inLibrary.size);
@@ -141,14 +187,14 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
     const selectedIds = new Set(selected.map((s) => s.id));
 
     const claimed = await strapi.db
-      .query(ROUND_UID as any)
+      .query(ROUND_UID)
       .updateMany({ where: { id: round.id, status: 'reviewing' }, data: { status: 'finalised', finalisedAt: new Date() } });
     if (claimed.count === 0) throw new ConflictError('The round was changed by someone else; reload and try again');
 
     for (const [index, submission] of selected.entries()) {
       const rank = index + 1;
       const resource = await this.resourceSnapshot(submission.resourceType, submission.resourceDocumentId);
-      await strapi.documents(ENTRY_UID as any).create({
+      await strapi.documents(ENTRY_UID).create({
         data: {
           library: library.documentId,
           round: round.documentId,
@@ -161,14 +207,14 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
           resourceDocumentId: submission.resourceDocumentId,
           title: resource?.title ?? submission.resourceTitle,
           gradeBand: resource?.gradeBand ?? null,
-          themes: (resource?.themes ?? []).map((theme: Data) => theme.documentId),
+          themes: (resource?.themes ?? []).map((theme) => theme.documentId),
           entryKey: keys.entry(library.documentId, submission.resourceDocumentId),
         },
       });
-      await strapi.db.query(SUBMISSION_UID as any).update({ where: { id: submission.id }, data: { status: 'selected', rank, score: submission.score } });
+      await strapi.db.query(SUBMISSION_UID).update({ where: { id: submission.id }, data: { status: 'selected', rank, score: submission.score } });
     }
     for (const candidate of candidates.filter((c) => !selectedIds.has(c.id))) {
-      await strapi.db.query(SUBMISSION_UID as any).update({
+      await strapi.db.query(SUBMISSION_UID).update({
         where: { id: candidate.id },
         data: { status: 'not_selected', score: candidate.reviews ? candidate.score : null },
       });
@@ -176,17 +222,17 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
     return { round: await this.get(round.documentId), entries: await this.entriesOf(round.id) };
   },
 
-  async resourceSnapshot(type: ContentType, documentId: string) {
+  async resourceSnapshot(type: ContentType, documentId: string): Promise<ResourceSnapshot | null> {
     const uid = CONTENT_UIDS[type];
     for (const status of ['published', 'draft'] as const) {
-      const doc = await strapi.documents(uid as any).findOne({ documentId, status, fields: ['title', 'gradeBand'] as any, populate: { themes: { fields: ['documentId'] } } as any });
-      if (doc) return doc as Data;
+      const doc = await strapi.documents(uid).findOne({ documentId, status, fields: ['title', 'gradeBand'], populate: { themes: { fields: ['documentId'] } } });
+      if (doc) return doc as ResourceSnapshot;
     }
     return null;
   },
 
-  async entriesOf(roundId: number) {
-    return strapi.db.query(ENTRY_UID as any).findMany({
+  async entriesOf(roundId: number): Promise<LibraryEntrySummary[]> {
+    return strapi.db.query(ENTRY_UID).findMany({
       where: { round: { id: roundId } },
       orderBy: { rank: 'asc' },
       select: ['documentId', 'rank', 'awardLevel', 'score', 'resourceType', 'resourceDocumentId', 'title', 'year'],
@@ -194,7 +240,7 @@ export default factories.createCoreService(ROUND_UID as any, ({ strapi }: { stra
   },
 
   /** Rubric of a round, for scoring. */
-  rubricOf(round: Data): Criterion[] {
-    return (round.rubric ?? []).map((c: Data) => ({ key: c.key, name: c.name, weight: Number(c.weight), minScore: c.minScore, maxScore: c.maxScore }));
+  rubricOf(round: Pick<Round, 'rubric'>): Criterion[] {
+    return (round.rubric ?? []).map((c) => ({ key: c.key, name: c.name, weight: Number(c.weight), minScore: c.minScore, maxScore: c.maxScore }));
   },
 }));

@@ -1,11 +1,13 @@
 import { factories, type Core } from '@strapi/strapi';
 import { callerProfile } from '../../../platform/actor';
 import { rejectIdentityPredicates } from '../../../shared/query-guards';
+import type submissionService from '../services/submission';
+import type { SubmitInput } from '../services/submission';
 
 const SUBMISSION_UID = 'api::submission.submission';
 
-export default factories.createCoreController(SUBMISSION_UID as any, ({ strapi }: { strapi: Core.Strapi }) => {
-  const service = () => strapi.service(SUBMISSION_UID as any) as any;
+export default factories.createCoreController(SUBMISSION_UID, ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = () => strapi.service(SUBMISSION_UID) as ReturnType<typeof submissionService>;
   return {
     async find(ctx) {
       await this.validateQuery(ctx);
@@ -23,7 +25,8 @@ export default factories.createCoreController(SUBMISSION_UID as any, ({ strapi }
 
     /** POST /submissions { data: { round, resource } } — round and resource are documentIds. */
     async create(ctx) {
-      const data = (ctx.request.body as any)?.data ?? {};
+      const body: { data?: SubmitInput } | undefined = ctx.request.body;
+      const data = body?.data ?? {};
       const submission = await service().submit(await callerProfile(strapi, ctx), data);
       ctx.status = 201;
       return this.transformResponse(await this.sanitizeOutput(submission, ctx));
