@@ -6,7 +6,7 @@ import busboy from 'busboy';
 import mime from 'mime-types';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { filterShapeGuard } from './query-guards';
+import { filterShapeGuard, type RequestContext } from './query-guards';
 
 /**
  * Multipart bodies (imports, evidence, the media library) are read by the route, after authentication and
@@ -25,8 +25,6 @@ export interface UploadedFile {
 }
 
 type Files = Record<string, UploadedFile | UploadedFile[]>;
-/** Koa's request context, as Strapi hands it to controllers and route middlewares. */
-type RequestContext = Parameters<Core.ControllerHandler>[0];
 type Fields = Record<string, string | string[]>;
 
 const MAX_FIELDS = 100;

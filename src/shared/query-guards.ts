@@ -2,7 +2,7 @@ import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 /** Koa's request context, as Strapi hands it to controllers and route middlewares. */
-type RequestContext = Parameters<Core.ControllerHandler>[0];
+export type RequestContext = Parameters<Core.ControllerHandler>[0];
 
 const LOGICAL = new Set(['$and', '$or', '$not']);
 
