@@ -11,7 +11,7 @@ import {
   type GradeBand,
 } from './curriculum';
 
-type Data = Record<string, any>;
+type Data = Record<string, unknown>;
 
 /** A JSON list of short strings (keywords, discussion questions). */
 function normalizeStringList(field: string, value: unknown, maxItems: number, maxLength: number): string[] {
@@ -43,8 +43,11 @@ const JSON_LISTS: Record<ContentUid, Record<string, Normalizer>> = {
 async function currentDraft(uid: ContentUid, documentId: string | undefined): Promise<Data> {
   if (!documentId) return {};
   // Only lesson plans have steps (their minutes are checked against the duration); the other types have none.
-  const populate = uid === 'api::lesson-plan.lesson-plan' ? (['steps'] as any) : undefined;
-  const draft = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', populate });
+  // (One call per branch: Strapi's populate type for the three uids together allows only their common fields.)
+  const draft =
+    uid === 'api::lesson-plan.lesson-plan'
+      ? await strapi.documents(uid).findOne({ documentId, status: 'draft', populate: ['steps'] })
+      : await strapi.documents(uid).findOne({ documentId, status: 'draft', populate: undefined });
   return (draft as Data) ?? {};
 }
 
@@ -84,11 +87,11 @@ function checkEthics(merged: Data) {
 /** Slugs are unique per type; a generated one gets -2, -3…, a chosen one that is taken is refused. */
 async function uniqueSlug(uid: ContentUid, requested: string | undefined, title: string, documentId: string | undefined) {
   const base = requested || slugFromTitle(title);
-  const rows = await strapi.db.query(uid as any).findMany({
+  const rows = await strapi.db.query(uid).findMany({
     where: { slug: { $startsWith: base }, ...(documentId ? { documentId: { $ne: documentId } } : {}) },
     select: ['slug'],
   });
-  const slug = firstFreeSlug(base, rows.map((row: Data) => row.slug));
+  const slug = firstFreeSlug(base, rows.map((row: { slug: string }) => row.slug));
   if (requested && slug !== requested) throw fieldError('slug', `slug "${requested}" is already used by another document`);
   return slug;
 }
@@ -118,7 +121,7 @@ export const contentRulesMiddleware: Modules.Documents.Middleware.Middleware = a
 
   // Slugs stay stable when a title is edited; an emptied slug is generated again.
   if (action === 'create' || data.slug !== undefined) {
-    data.slug = await uniqueSlug(uid, data.slug || undefined, String(merged.title ?? ''), params.documentId);
+    data.slug = await uniqueSlug(uid, (data.slug || undefined) as string | undefined, String(merged.title ?? ''), params.documentId);
   }
   return next();
 };

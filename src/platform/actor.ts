@@ -6,12 +6,28 @@ export interface CallerProfile {
   teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null; mhPostConfirmed?: boolean } | null;
 }
 
+/** The signed-in account as users-permissions puts it on `ctx.state.user` (with its role populated). */
+export interface CallerAccount {
+  id: number | string;
+  role?: { type?: string } | null;
+}
+
+/** What a request context (Koa's, a policy's) carries for the caller: the account and the profile kept with it. */
+export interface CallerState {
+  user?: CallerAccount | null;
+  callerProfile?: CallerProfile;
+  authCacheExtras?: { callerProfile?: CallerProfile };
+}
+
+/** Any request context the caller profile can be read from and kept on. */
+export type CallerContext = { state: CallerState };
+
 /** Who is calling: role type and teacher profile, loaded once per request. */
-export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<CallerProfile> {
+export async function callerProfile(strapi: Core.Strapi, ctx: CallerContext): Promise<CallerProfile> {
   if (ctx.state.callerProfile) return ctx.state.callerProfile;
   // Kept with the cached sign-in (src/auth-cache), which is dropped whenever an account or teacher profile
   // changes and re-reads the profile whenever it is renewed.
-  const extras = ctx.state.authCacheExtras as { callerProfile?: CallerProfile } | undefined;
+  const extras = ctx.state.authCacheExtras;
   if (extras?.callerProfile) return (ctx.state.callerProfile = extras.callerProfile);
   const profile = await loadCallerProfile(strapi, ctx.state.user);
   ctx.state.callerProfile = profile;
@@ -20,11 +36,11 @@ export async function callerProfile(strapi: Core.Strapi, ctx: any): Promise<Call
 }
 
 /** Reads the caller profile of an authenticated account (or the public one) from the database. */
-export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise<CallerProfile> {
+export async function loadCallerProfile(strapi: Core.Strapi, user: CallerAccount | null | undefined): Promise<CallerProfile> {
   const teacher = user
     ? await strapi.documents('api::teacher.teacher').findFirst({
         filters: { user: { id: user.id } },
-        fields: ['positions', 'mhPostConfirmedAt', 'mhPostPending'] as any,
+        fields: ['positions', 'mhPostConfirmedAt', 'mhPostPending'],
         populate: { school: { fields: ['documentId'] } },
       })
     : null;
@@ -34,7 +50,7 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: any): Promise
       ? {
           documentId: teacher.documentId,
           positions: teacher.positions as TeacherPosition[],
-          schoolDocumentId: (teacher as any).school?.documentId ?? null,
+          schoolDocumentId: teacher.school?.documentId ?? null,
           mhPostConfirmed: isMhPostConfirmed(teacher),
         }
       : null,

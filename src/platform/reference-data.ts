@@ -6,6 +6,11 @@ import librariesFile from '../../database/reference/libraries.json';
 import requirementsFile from '../../database/reference/requirement-rules.json';
 
 type Row = Record<string, string | number>;
+type ReferenceUid =
+  | 'api::theme.theme'
+  | 'api::five-education-tag.five-education-tag'
+  | 'api::library.library'
+  | 'api::requirement-rule.requirement-rule';
 
 // PostgreSQL hands decimals back as strings ("20.00"); 20 and "20.00" are the same value.
 const same = (stored: unknown, wanted: unknown) =>
@@ -15,19 +20,19 @@ const same = (stored: unknown, wanted: unknown) =>
  * Upserts versioned reference rows by their key field; rows added in the admin panel are kept.
  * Runs in one transaction so a bad file leaves the previous data.
  */
-async function upsertByKey(strapi: Core.Strapi, uid: string, keyField: string, rows: Row[]) {
+async function upsertByKey(strapi: Core.Strapi, uid: ReferenceUid, keyField: string, rows: Row[]) {
   let created = 0;
   let updated = 0;
   await strapi.db.transaction(async () => {
-    const existing = await strapi.db.query(uid as any).findMany({});
+    const existing = await strapi.db.query(uid).findMany({});
     const byKey = new Map(existing.map((row) => [row[keyField], row]));
     for (const row of rows) {
       const current = byKey.get(row[keyField]);
       if (!current) {
-        await strapi.documents(uid as any).create({ data: row });
+        await strapi.documents(uid).create({ data: row });
         created += 1;
       } else if (Object.keys(row).some((field) => !same(current[field], row[field]))) {
-        await strapi.db.query(uid as any).update({ where: { id: current.id }, data: row });
+        await strapi.db.query(uid).update({ where: { id: current.id }, data: row });
         updated += 1;
       }
     }
@@ -41,14 +46,14 @@ async function upsertByKey(strapi: Core.Strapi, uid: string, keyField: string, r
  * already stored is reported, not fatal: the rows need a person's decision.
  */
 export async function ensureReferenceKeys(strapi: Core.Strapi) {
-  const keys: [string, string][] = [
+  const keys: [ReferenceUid, string][] = [
     ['api::theme.theme', 'slug'],
     ['api::five-education-tag.five-education-tag', 'key'],
     ['api::library.library', 'key'],
     ['api::requirement-rule.requirement-rule', 'position'],
   ];
   for (const [uid, field] of keys) {
-    const meta = strapi.db.metadata.get(uid as any);
+    const meta = strapi.db.metadata.get(uid);
     const column = (meta.attributes[field] as { columnName?: string }).columnName ?? field;
     const index = `${meta.tableName}_${column}_key_unique`;
     try {

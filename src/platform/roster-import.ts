@@ -4,7 +4,7 @@ import { errors } from '@strapi/utils';
 import { readRows, type Cell } from '../shared/spreadsheet';
 import { TEACHER_POSITIONS, isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
 import { detectPersonalData } from '../shared/privacy-guard';
-import { audit } from '../shared/audit';
+import { audit, type AuditEntry } from '../shared/audit';
 import { newActivationCode, placeholderEmail, sendActivationCode, type Delivery } from './activation';
 
 const TEACHER_UID = 'api::teacher.teacher';
@@ -63,7 +63,7 @@ function parsePositions(value: string): TeacherPosition[] | null {
  * shared or default. A mental-health post opens counselling cases only after a researcher confirms it
  * (src/mh-post). All or nothing; dry run available.
  */
-export async function importRoster(strapi: Core.Strapi, options: { filePath: string; actor: any; dryRun?: boolean }): Promise<RosterReport> {
+export async function importRoster(strapi: Core.Strapi, options: { filePath: string; actor: AuditEntry['actor']; dryRun?: boolean }): Promise<RosterReport> {
   const problems: RosterError[] = [];
   let errorCount = 0;
   const report = (error: RosterError) => {
@@ -135,7 +135,7 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
         result.updated += 1;
         const before = (existing.positions ?? []) as TeacherPosition[];
         if (r.positions.some((p) => isMentalHealthTeacher([p]) && !before.includes(p))) result.mhPostsPending.push(r.staffNumber);
-        if (!options.dryRun) await strapi.documents(TEACHER_UID).update({ documentId: existing.documentId, data: profile as any });
+        if (!options.dryRun) await strapi.documents(TEACHER_UID).update({ documentId: existing.documentId, data: profile });
         continue;
       }
       result.created += 1;
@@ -145,9 +145,9 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
       // Without an email address no code is stored at all: nobody can activate until one is re-issued (resend-activation).
       const code = r.email ? newActivationCode() : null;
       const user = await strapi.documents(USER_UID).create({
-        data: { username, email: r.email ?? placeholderEmail(username), provider: 'local', confirmed: false, blocked: false, role: teacherRole.id, resetPasswordToken: code } as any,
+        data: { username, email: r.email ?? placeholderEmail(username), provider: 'local', confirmed: false, blocked: false, role: teacherRole.id, resetPasswordToken: code },
       });
-      await strapi.documents(TEACHER_UID).create({ data: { ...profile, staffNumber: r.staffNumber, user: user.documentId } as any });
+      await strapi.documents(TEACHER_UID).create({ data: { ...profile, staffNumber: r.staffNumber, user: user.documentId } });
       outgoing.push({ row: r.row, staffNumber: r.staffNumber, username, name: r.name, email: r.email, code });
     }
   };

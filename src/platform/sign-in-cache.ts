@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { loadCallerProfile } from './actor';
-import { subscribeTokenRevocation, withTokenRevocation } from './token-revocation';
+import { loadCallerProfile, type CallerAccount } from './actor';
+import { subscribeTokenRevocation, withTokenRevocation, type AuthResult, type Strategy, type StrategyContext } from './token-revocation';
 
 export { withStampedTokens } from './token-revocation';
 
@@ -17,7 +17,7 @@ export { withStampedTokens } from './token-revocation';
  * All invalidation enters through `invalidateAuth` (one place, for a later cross-instance channel).
  */
 interface Entry {
-  result: Record<string, unknown>;
+  result: AuthResult;
   user: unknown;
   /** When the entry is renewed in the background, and when it may no longer be served at all. */
   refreshAt: number;
@@ -25,12 +25,6 @@ interface Entry {
   refreshing?: boolean;
   /** Per-account facts derived from the user (the caller profile), dropped with the entry. */
   extras: Record<string, unknown>;
-}
-
-interface Strategy {
-  name: string;
-  authenticate(ctx: any): Promise<any>;
-  verify?(auth: any, config: any): Promise<any>;
 }
 
 const cache = new Map<string, Entry>();
@@ -61,12 +55,15 @@ export function invalidateAuth() {
 
 export const clearAuthCache = invalidateAuth;
 
+/** The admin's API-token lookup by key hash (null for no such token), marked once it remembers misses. */
+type AccessKeyLookup = ((accessKeyHash: string, options?: unknown) => Promise<unknown>) & { cachesMisses?: boolean };
+
 /**
  * The admin's API-token strategy runs before users-permissions and looks every bearer token up by its hash.
  * Misses are remembered: API-token keys are random, so a hash that matched nothing never will.
  */
 export function cacheApiTokenMisses(strapi: Core.Strapi) {
-  const service = strapi.service('admin::api-token-content-api') as any;
+  const service = strapi.service('admin::api-token-content-api') as { getByAccessKey?: AccessKeyLookup } | undefined;
   if (!service?.getByAccessKey || service.getByAccessKey.cachesMisses) return;
   const lookup = service.getByAccessKey;
   const cachedLookup = async (accessKeyHash: string, options?: unknown) => {
@@ -83,9 +80,9 @@ export function cacheApiTokenMisses(strapi: Core.Strapi) {
 }
 
 /** Wraps the users-permissions content-API strategy as it is registered. */
-export function wrapContentApiStrategies(auth: { register(type: string, strategy: any): unknown }) {
+export function wrapContentApiStrategies(auth: { register(type: string, strategy: Strategy): unknown }) {
   const register = auth.register;
-  auth.register = function (type: string, strategy: any) {
+  auth.register = function (type: string, strategy: Strategy) {
     if (type === 'content-api' && strategy?.name === 'users-permissions') {
       return register.call(this, type, withAuthCache(withTokenRevocation(strategy)));
     }
@@ -103,7 +100,7 @@ function tokenExpiry(token: string): number {
   }
 }
 
-function bearerToken(ctx: any): string | null {
+function bearerToken(ctx: StrategyContext): string | null {
   const header: unknown = ctx.request?.header?.authorization;
   if (typeof header !== 'string') return null;
   // Exactly as users-permissions reads it: "Bearer <token>" and nothing else.
@@ -111,7 +108,7 @@ function bearerToken(ctx: any): string | null {
   return parts.length === 2 && parts[0].toLowerCase() === 'bearer' && parts[1] ? parts[1] : null;
 }
 
-function remember(token: string, result: any, user: unknown, extras: Record<string, unknown>): Entry {
+function remember(token: string, result: AuthResult, user: unknown, extras: Record<string, unknown>): Entry {
   const now = Date.now();
   // Jitter, so the tokens first seen together (a class signing in) do not all expire together.
   const lifetime = ttlMs * (0.8 + Math.random() * 0.2);
@@ -129,7 +126,7 @@ export function withAuthCache(strategy: Strategy): Strategy {
   const refresh = (token: string, entry: Entry, authorization: string) => {
     entry.refreshing = true;
     const seen = generation;
-    const probe = { request: { header: { authorization } }, state: {} as Record<string, unknown> };
+    const probe: StrategyContext = { request: { header: { authorization } }, state: {} };
     // Everything is read again: account, token stamp, role, permissions, and the caller profile (fresh extras).
     renew(probe).then(
       ({ result, extras }) => {
@@ -142,18 +139,18 @@ export function withAuthCache(strategy: Strategy): Strategy {
       }
     );
   };
-  const renew = async (probe: any) => {
+  const renew = async (probe: StrategyContext) => {
     const result = await strategy.authenticate(probe);
     const extras: Record<string, unknown> = {};
     if (result?.authenticated && result.credentials) {
-      extras.callerProfile = await loadCallerProfile((globalThis as any).strapi, probe.state.user);
+      extras.callerProfile = await loadCallerProfile(globalThis.strapi, probe.state.user as CallerAccount | undefined);
     }
     return { result, extras };
   };
 
   return {
     ...strategy,
-    async authenticate(ctx: any) {
+    async authenticate(ctx: StrategyContext) {
       const token = ttlMs > 0 ? bearerToken(ctx) : null;
       if (!token) return strategy.authenticate(ctx);
       const now = Date.now();

@@ -53,13 +53,18 @@ export function stampStillValid(stamp: number, user: { tokensValidAfter?: unknow
   return !Number.isFinite(limit) || stamp >= limit;
 }
 
+/** The part of the users-permissions jwt service that is wrapped: its signer. */
+export interface TokenSigner {
+  issue(payload: unknown, jwtOptions?: unknown): unknown;
+}
+
 /** Adds the stamp to every JWT the users-permissions jwt service signs (legacy mode; refresh mode is not used). */
-export function withStampedTokens(factory: (deps: any) => any) {
-  return (deps: any) => {
+export function withStampedTokens<TDeps, TService extends TokenSigner>(factory: (deps: TDeps) => TService) {
+  return (deps: TDeps) => {
     const service = factory(deps);
     const issue = service.issue;
-    service.issue = function (payload: any, jwtOptions?: unknown) {
-      const plain = payload && typeof payload.toJSON === 'function' ? payload.toJSON() : payload;
+    service.issue = function (this: TService, payload: unknown, jwtOptions?: unknown) {
+      const plain = payload && typeof (payload as { toJSON?: unknown }).toJSON === 'function' ? (payload as { toJSON(): unknown }).toJSON() : payload;
       if (!plain || typeof plain !== 'object') return issue.call(this, payload, jwtOptions);
       return issue.call(this, { ...plain, [STAMP_CLAIM]: nextStamp() }, jwtOptions);
     };
@@ -67,12 +72,33 @@ export function withStampedTokens(factory: (deps: any) => any) {
   };
 }
 
-interface Strategy {
-  name: string;
-  authenticate(ctx: any): Promise<any>;
+/**
+ * The request as a content-API strategy reads it: the Authorization header, and `state` where it puts the
+ * account. Strapi passes its Koa context; the sign-in cache also passes a bare probe of this shape.
+ */
+export interface StrategyContext {
+  request: { header: { authorization?: string } };
+  state: Record<string, unknown>;
 }
 
-function bearer(ctx: any): string | null {
+/**
+ * What a content-API strategy answers. users-permissions refuses with `error` as a string, which Strapi's
+ * own `Modules.Auth` type (an Error) does not allow, so strategies are typed here.
+ */
+export interface AuthResult {
+  authenticated?: boolean;
+  credentials?: unknown;
+  ability?: unknown;
+  error?: unknown;
+}
+
+export interface Strategy {
+  name: string;
+  authenticate(ctx: StrategyContext): Promise<AuthResult>;
+  verify?(auth: unknown, config: unknown): Promise<unknown>;
+}
+
+function bearer(ctx: StrategyContext): string | null {
   const header: unknown = ctx.request?.header?.authorization;
   if (typeof header !== 'string') return null;
   const parts = header.split(/\s+/);
@@ -86,11 +112,12 @@ function bearer(ctx: any): string | null {
 export function withTokenRevocation(strategy: Strategy): Strategy {
   return {
     ...strategy,
-    async authenticate(ctx: any) {
+    async authenticate(ctx: StrategyContext) {
       const result = await strategy.authenticate(ctx);
       if (!result?.authenticated || !result.credentials) return result;
       const token = bearer(ctx);
-      if (token && !stampStillValid(tokenStamp(token), result.credentials)) {
+      // The credentials of a users-permissions sign-in are the account row, `tokensValidAfter` included.
+      if (token && !stampStillValid(tokenStamp(token), result.credentials as { tokensValidAfter?: unknown })) {
         if (ctx.state) delete ctx.state.user;
         return { error: 'Invalid credentials' };
       }
@@ -107,22 +134,31 @@ export async function revokeTokens(strapi: Core.Strapi, userIds: Iterable<number
   }
 }
 
-const relationId = (value: any): number | null => (value && typeof value === 'object' ? (value.id ?? null) : (value ?? null));
+/** A relation as the query engine returns it: a populated row, an id, or nothing. */
+const relationId = (value: unknown): number | null =>
+  value && typeof value === 'object' ? ((value as { id?: number }).id ?? null) : ((value ?? null) as number | null);
 const positionsKey = (value: unknown): string => (Array.isArray(value) ? [...value].map(String).sort().join(',') : JSON.stringify(value ?? null));
-const has = (data: any, key: string) => data && typeof data === 'object' && data[key] !== undefined;
+const has = (data: unknown, key: string): boolean => !!data && typeof data === 'object' && (data as Record<string, unknown>)[key] !== undefined;
 
 type Snapshot = Map<number, string>;
+type Where = Record<string, unknown>;
+
+interface Watched {
+  touches(data: unknown): boolean;
+  snapshot(strapi: Core.Strapi, where: Where): Promise<Snapshot>;
+  owners(strapi: Core.Strapi, before: Snapshot, after: Snapshot): Promise<number[]>;
+}
 
 /**
  * What of an account, role or teacher row decides what its tokens may do, keyed by the row id; compared before
  * and after a write. Only writes that touch those fields are looked at.
  */
-const WATCHED: Record<string, { touches(data: any): boolean; snapshot(strapi: Core.Strapi, where: any): Promise<Snapshot>; owners(strapi: Core.Strapi, before: Snapshot, after: Snapshot): Promise<number[]> }> = {
+const WATCHED: Record<string, Watched> = {
   [USER_UID]: {
     touches: (data) => has(data, 'blocked') || has(data, 'role'),
     async snapshot(strapi, where) {
       const rows = await strapi.db.query(USER_UID).findMany({ where, select: ['id', 'blocked'], populate: { role: { select: ['id'] } } });
-      return new Map(rows.map((row: any) => [row.id, `${!!row.blocked}|${relationId(row.role)}`]));
+      return new Map(rows.map((row: { id: number; blocked?: boolean | null; role?: unknown }) => [row.id, `${!!row.blocked}|${relationId(row.role)}`]));
     },
     async owners(_strapi, before, after) {
       return [...before.keys()].filter((id) => after.has(id) && after.get(id) !== before.get(id));
@@ -133,7 +169,7 @@ const WATCHED: Record<string, { touches(data: any): boolean; snapshot(strapi: Co
     touches: (data) => has(data, 'users'),
     async snapshot(strapi, where) {
       const rows = await strapi.db.query(ROLE_UID).findMany({ where, select: ['id'], populate: { users: { select: ['id'] } } });
-      return new Map(rows.map((row: any) => [row.id, (row.users ?? []).map((user: any) => user.id).sort().join(',')]));
+      return new Map(rows.map((row: { id: number; users?: { id: number }[] | null }) => [row.id, (row.users ?? []).map((user) => user.id).sort().join(',')]));
     },
     async owners(_strapi, before, after) {
       const ids: number[] = [];
@@ -149,7 +185,7 @@ const WATCHED: Record<string, { touches(data: any): boolean; snapshot(strapi: Co
     touches: (data) => has(data, 'positions'),
     async snapshot(strapi, where) {
       const rows = await strapi.db.query(TEACHER_UID).findMany({ where, select: ['id', 'positions'], populate: { user: { select: ['id'] } } });
-      return new Map(rows.map((row: any) => [row.id, `${relationId(row.user)}|${positionsKey(row.positions)}`]));
+      return new Map(rows.map((row: { id: number; user?: unknown; positions?: unknown }) => [row.id, `${relationId(row.user)}|${positionsKey(row.positions)}`]));
     },
     async owners(_strapi, before, after) {
       const ids: number[] = [];
@@ -164,36 +200,48 @@ const WATCHED: Record<string, { touches(data: any): boolean; snapshot(strapi: Co
   },
 };
 
+/** A database lifecycle event, as `strapi.db.lifecycles.subscribe` hands it to a subscriber function. */
+type LifecycleSubscriber = Parameters<Core.Strapi['db']['lifecycles']['subscribe']>[0];
+type LifecycleEvent = Parameters<Extract<LifecycleSubscriber, (...args: never[]) => unknown>>[0];
+
+/** What `before` leaves in the event's state for `after`: the stamp, and the accounts or rows to compare. */
+interface RevocationState {
+  stamp?: number;
+  ids?: number[];
+  snapshot?: Snapshot;
+}
+
 /**
  * The database lifecycles that move `tokensValidAfter`. The stamp is taken before the write, so a token signed
  * after the write (the fresh one change-password returns) is newer, and one signed before it is older.
  */
 export function subscribeTokenRevocation(strapi: Core.Strapi) {
-  const before = async (event: any) => {
+  const before = async (event: LifecycleEvent) => {
     const watched = WATCHED[event.model.uid];
     const { where, data } = event.params ?? {};
     const password = event.model.uid === USER_UID && typeof data?.password === 'string' && data.password !== '';
     if (!password && !watched?.touches(data)) return;
-    event.state.stamp = nextStamp();
+    const state = event.state as RevocationState;
+    state.stamp = nextStamp();
     if (password && event.action === 'beforeUpdate') {
       // Written in the same statement as the new password: atomic with it.
-      data.tokensValidAfter = event.state.stamp;
+      data.tokensValidAfter = state.stamp;
       return;
     }
     if (!where) return;
     if (password) {
-      event.state.ids = (await strapi.db.query(USER_UID).findMany({ where, select: ['id'] })).map((row: any) => row.id);
+      state.ids = (await strapi.db.query(USER_UID).findMany({ where, select: ['id'] })).map((row: { id: number }) => row.id);
     } else {
-      event.state.snapshot = await watched.snapshot(strapi, where);
+      state.snapshot = await watched.snapshot(strapi, where);
     }
   };
-  const after = async (event: any) => {
-    const state = event.state ?? {};
+  const after = async (event: LifecycleEvent) => {
+    const state: RevocationState = event.state ?? {};
     if (!state.stamp) return;
     const watched = WATCHED[event.model.uid];
     let owners: number[] = state.ids ?? [];
     if (state.snapshot) {
-      const ids = [...(state.snapshot as Snapshot).keys()];
+      const ids = [...state.snapshot.keys()];
       const now = ids.length ? await watched.snapshot(strapi, { id: { $in: ids } }) : new Map();
       owners = owners.concat(await watched.owners(strapi, state.snapshot, now));
     }

@@ -1,4 +1,4 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, Utils } from '@strapi/strapi';
 import { asDecision, currentDecision } from './decision';
 
 export interface AuditEntry {
@@ -16,15 +16,16 @@ export interface AuditEntry {
  * guard refuses audit events created by any plain client, the admin panel included).
  */
 export async function audit(strapi: Core.Strapi, entry: AuditEntry) {
-  await asDecision(currentDecision() ?? `audit:${entry.action}`, () => strapi.documents('api::audit-event.audit-event' as any).create({
+  await asDecision(currentDecision() ?? `audit:${entry.action}`, () => strapi.documents('api::audit-event.audit-event').create({
     data: {
       entityType: entry.entityType,
       entityDocumentId: entry.entityDocumentId,
       action: entry.action,
       actorUsername: entry.actor?.username ?? 'system',
       at: new Date(),
-      before: entry.before ?? null,
-      after: entry.after ?? null,
+      // Callers pass plain records (rows, reports) that serialise as JSON.
+      before: (entry.before ?? null) as Utils.JSONValue,
+      after: (entry.after ?? null) as Utils.JSONValue,
     },
   }));
 }

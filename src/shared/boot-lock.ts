@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import fs from 'fs';
 import path from 'path';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 
 /**
  * Several instances starting at once on one PostgreSQL database would race each other through Strapi's table
@@ -19,7 +19,7 @@ type LockFile = { exec(sql: string): void; close(): void; inTransaction: boolean
 let sqliteHolder: LockFile | null = null;
 
 function pgConnectionConfig(strapi: Core.Strapi) {
-  const connection = strapi.config.get('database.connection') as { client: string; connection: Record<string, any> };
+  const connection = strapi.config.get('database.connection') as { client: string; connection: ClientConfig };
   if (connection.client !== 'postgres') return null;
   const { connectionString, ssl, host, port, database, user, password } = connection.connection;
   return connectionString ? { connectionString, ssl } : { host, port, database, user, password: password || undefined, ssl };

@@ -6,7 +6,7 @@ import busboy from 'busboy';
 import mime from 'mime-types';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { filterShapeGuard } from './query-guards';
+import { filterShapeGuard, type RequestContext } from './query-guards';
 
 /**
  * Multipart bodies (imports, evidence, the media library) are read by the route, after authentication and
@@ -32,9 +32,10 @@ const MAX_FIELD_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 20;
 
 /** The file a multipart request carries in `field` (one, or the first of several), or undefined. */
-export function uploadedFile(ctx: any, field: string): UploadedFile | undefined {
-  const files = ctx.request?.files ?? {};
-  const file = Array.isArray(files[field]) ? files[field][0] : files[field];
+export function uploadedFile(ctx: RequestContext, field: string): UploadedFile | undefined {
+  const files: Files = ctx.request?.files ?? {};
+  const entry = files[field];
+  const file = Array.isArray(entry) ? entry[0] : entry;
   return file?.filepath ? file : undefined;
 }
 
@@ -56,7 +57,7 @@ function add<T>(record: Record<string, T | T[]>, key: string, value: T) {
   else record[key] = Array.isArray(current) ? [...current, value] : [current, value];
 }
 
-async function readBody(ctx: any, dir: string, maxFileBytes: number): Promise<{ fields: Fields; files: Files }> {
+async function readBody(ctx: RequestContext, dir: string, maxFileBytes: number): Promise<{ fields: Fields; files: Files }> {
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -127,14 +128,15 @@ async function readBody(ctx: any, dir: string, maxFileBytes: number): Promise<{ 
  */
 export function multipartReader(strapi: Core.Strapi) {
   const maxFileBytes = Number(process.env.UPLOAD_MAX_BYTES || 200 * 1024 * 1024);
-  return async (ctx: any, next: () => Promise<unknown>) => {
+  return async (ctx: RequestContext, next: () => Promise<unknown>) => {
     if (!ctx.is('multipart') || ctx.request.files) return next();
     await fsp.mkdir(temporaryRoot(), { recursive: true });
     const dir = await fsp.mkdtemp(path.join(temporaryRoot(), 'req-'));
     try {
       const { fields, files } = await readBody(ctx, dir, maxFileBytes);
       ctx.request.body = fields;
-      ctx.request.files = files;
+      // Typed by koa-body as formidable's files; ours carry the fields Strapi's upload plugin reads (UploadedFile).
+      ctx.request.files = files as unknown as typeof ctx.request.files;
       return await next();
     } finally {
       delete ctx.request.files;
@@ -151,9 +153,9 @@ export function multipartReader(strapi: Core.Strapi) {
 export function guardEveryRoute(strapi: Core.Strapi) {
   const reader = multipartReader(strapi);
   const filters = filterShapeGuard(strapi);
-  const server = strapi.server as any;
+  const server = strapi.server;
   const register = server.routes.bind(server);
-  server.routes = (routes: any) => {
+  server.routes = (routes) => {
     const list = Array.isArray(routes) ? routes : routes?.routes ?? [];
     for (const route of list) {
       const withBody = ['POST', 'PUT', 'PATCH'].includes(String(route.method).toUpperCase());

@@ -1,7 +1,19 @@
-import type { Core } from '@strapi/strapi';
+import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
+/** Koa's request context, as Strapi hands it to controllers and route middlewares. */
+export type RequestContext = Parameters<Core.ControllerHandler>[0];
+
 const LOGICAL = new Set(['$and', '$or', '$not']);
+
+type Attribute = { type: string; target?: string; component?: string; relation?: string };
+
+/**
+ * The attributes of a content type or component. The uids come from the query and from relation and component
+ * targets, so they are plain strings here; a uid that names no model has no attributes.
+ */
+const attributesOf = (strapi: Core.Strapi, uid: string) =>
+  (strapi.getModel(uid as UID.Schema) as { attributes: Record<string, Attribute> } | undefined)?.attributes;
 
 /**
  * Filters on JSON attributes are not portable (PostgreSQL's jsonb has no LIKE; SQLite has no JSON
@@ -14,13 +26,13 @@ export function rejectJsonFilters(strapi: Core.Strapi, uid: string, filters: unk
     return;
   }
   if (!filters || typeof filters !== 'object') return;
-  const model = strapi.getModel(uid as any);
+  const attributes = attributesOf(strapi, uid);
   for (const [key, value] of Object.entries(filters)) {
     if (LOGICAL.has(key)) {
       rejectJsonFilters(strapi, uid, value, path);
       continue;
     }
-    const attribute = model?.attributes?.[key] as { type: string; target?: string; component?: string } | undefined;
+    const attribute = attributes?.[key];
     if (!attribute) continue;
     const field = [...path, key];
     if (attribute.type === 'json') {
@@ -46,8 +58,6 @@ const listOf = (value: unknown): unknown[] | null =>
 const invalidFilter = (path: string[], message: string) =>
   new errors.ValidationError(message, { key: path[path.length - 1], path: path.join('.'), source: 'query', param: 'filters', errors: [{ path, message, name: 'ValidationError' }] });
 
-type Attribute = { type: string; target?: string; component?: string };
-
 /**
  * The shape of `filters`, checked against the content type before Strapi's query engine sees it (a wrong
  * shape there is a 500): an object of fields and operators; $and/$or lists of such objects; operator values
@@ -56,7 +66,7 @@ type Attribute = { type: string; target?: string; component?: string };
  */
 export function checkFilterShape(strapi: Core.Strapi, uid: string | null, filters: unknown, path: string[] = ['filters'], attribute?: Attribute): void {
   if (!isPlainObject(filters)) throw invalidFilter(path, `${path.join('.')} must be an object such as filters[title][$eq]=…`);
-  const model = uid ? (strapi.getModel(uid as any) as { attributes: Record<string, Attribute> } | undefined) : undefined;
+  const attributes = uid ? attributesOf(strapi, uid) : undefined;
   const numeric = attribute ? NUMERIC_TYPES.has(attribute.type) : false;
   const checkValue = (value: unknown, here: string[]) => {
     if (!isScalar(value)) throw invalidFilter(here, `${here.join('.')} takes a single value`);
@@ -85,7 +95,7 @@ export function checkFilterShape(strapi: Core.Strapi, uid: string | null, filter
         checkValue(value, here);
       }
     } else {
-      const field: Attribute | undefined = key === 'id' ? { type: 'integer' } : model?.attributes?.[key];
+      const field: Attribute | undefined = key === 'id' ? { type: 'integer' } : attributes?.[key];
       const target = field?.type === 'relation' ? field.target : field?.type === 'component' ? field.component : undefined;
       if (target) {
         if (isPlainObject(value)) checkFilterShape(strapi, target, value, here);
@@ -105,16 +115,16 @@ export function checkFilterShape(strapi: Core.Strapi, uid: string | null, filter
 }
 
 /** The content type a route reads: the content manager names it in the path; content-API routes in their scope. */
-export function routeContentType(strapi: Core.Strapi, ctx: any): string | null {
-  if (typeof ctx.params?.model === 'string') return strapi.getModel(ctx.params.model) ? ctx.params.model : null;
+export function routeContentType(strapi: Core.Strapi, ctx: RequestContext): string | null {
+  if (typeof ctx.params?.model === 'string') return strapi.getModel(ctx.params.model as UID.Schema) ? ctx.params.model : null;
   const scope: string | undefined = ctx.state?.route?.config?.auth?.scope?.[0];
   const match = scope && /^(api::[\w-]+\.[\w-]+|plugin::[\w-]+\.[\w-]+)\./.exec(scope);
-  return match && strapi.getModel(match[1] as any) ? match[1] : null;
+  return match && strapi.getModel(match[1] as UID.Schema) ? match[1] : null;
 }
 
 /** Route middleware: a 400 naming the place for any filters the query engine would choke on. */
 export function filterShapeGuard(strapi: Core.Strapi) {
-  return async (ctx: any, next: () => Promise<unknown>) => {
+  return async (ctx: RequestContext, next: () => Promise<unknown>) => {
     if (ctx.query?.filters !== undefined) checkFilterShape(strapi, routeContentType(strapi, ctx), ctx.query.filters);
     return next();
   };
@@ -136,7 +146,7 @@ const identityError = (param: 'filters' | 'sort', path: string[]) => {
 
 /** The attribute `key` of `uid` leads to an identity (a teacher, school or account, or a polymorphic relation). */
 function identityAttribute(strapi: Core.Strapi, uid: string, key: string): { identity: boolean; next?: string } {
-  const attribute = (strapi.getModel(uid as any) as { attributes: Record<string, Attribute & { relation?: string }> } | undefined)?.attributes?.[key];
+  const attribute = attributesOf(strapi, uid)?.[key];
   if (!attribute) return { identity: false };
   if (attribute.type === 'relation') {
     if (!attribute.target || IDENTITY_TARGETS.has(attribute.target)) return { identity: true };
@@ -213,8 +223,8 @@ export function rejectIdentityPredicates(strapi: Core.Strapi, uid: string, query
  * never silently dropped. Multipart bodies are the controller's to read.
  */
 export function acceptsData(keys: string[], { topLevel = [] as string[] } = {}) {
-  return async (ctx: any, next: () => Promise<unknown>) => {
-    const body = ctx.request.body;
+  return async (ctx: RequestContext, next: () => Promise<unknown>) => {
+    const body: unknown = ctx.request.body;
     if (ctx.is('multipart') || body === undefined || body === null) return next();
     if (!isPlainObject(body)) throw new errors.ValidationError('The body must be a JSON object: { "data": { … } }', { errors: [{ path: ['body'], message: 'must be an object', name: 'ValidationError' }] });
     const extra = Object.keys(body).find((key) => key !== 'data' && !topLevel.includes(key));
@@ -232,7 +242,7 @@ export function acceptsData(keys: string[], { topLevel = [] as string[] } = {}) 
 }
 
 /** The same for a content type's own create and update: Strapi's input validation names unknown keys. */
-export async function validateData(controller: { validateInput?: (data: any, ctx: any) => Promise<void> }, ctx: any) {
+export async function validateData(controller: { validateInput?: Core.CoreAPI.Controller.Base['validateInput'] }, ctx: RequestContext) {
   const body = ctx.request.body ?? {};
   if (body.data !== undefined && !isPlainObject(body.data)) {
     throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });

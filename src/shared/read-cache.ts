@@ -29,13 +29,13 @@ export function configureReadCaches(options: { ttlMs?: number; maxEntries?: numb
   Object.assign(settings, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
 }
 
-const byInstance = new WeakMap<Core.Strapi, Map<string, ReadCache<any>>>();
+const byInstance = new WeakMap<Core.Strapi, Map<string, ReadCache<unknown>>>();
 
 /** The named cache of this Strapi instance (a restarted instance gets fresh ones, subscribed to its own lifecycles). */
 export function readCache<T>(strapi: Core.Strapi, name: string, models: string[]): ReadCache<T> {
   let named = byInstance.get(strapi);
   if (!named) byInstance.set(strapi, (named = new Map()));
-  let cache = named.get(name);
+  let cache = named.get(name) as ReadCache<T> | undefined;
   if (!cache) named.set(name, (cache = createReadCache<T>(strapi, models)));
   return cache;
 }

@@ -62,7 +62,7 @@ async function* rowsOf(filePath: string): AsyncGenerator<SheetRow> {
   if (kind === 'xlsx') {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
     for await (const worksheet of reader) {
-      for await (const row of worksheet as any) {
+      for await (const row of worksheet) {
         const values = (row.values as unknown[]).slice(1).map((value) => {
           if (value && typeof value === 'object' && !(value instanceof Date)) {
             const rich = value as { text?: string; result?: unknown; richText?: { text: string }[] };

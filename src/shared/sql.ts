@@ -9,13 +9,18 @@ export function jsonAsText(strapi: Core.Strapi, column: string): string {
   return strapi.db.dialect.client === 'postgres' ? `CAST(${column} AS TEXT)` : column;
 }
 
-/** Strapi keeps relations in join tables; their names come from the ORM's metadata, never guessed. */
-export function joinTable(strapi: Core.Strapi, uid: string, attribute: string) {
-  const table = (strapi.db.metadata.get(uid as any).attributes[attribute] as any).joinTable;
-  return { name: table.name as string, own: table.joinColumn.name as string, other: table.inverseJoinColumn.name as string };
+/** The part of a relation attribute's ORM metadata that names its join table. */
+interface JoinTableAttribute {
+  joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
 }
 
-export const tableOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid as any).tableName;
+/** Strapi keeps relations in join tables; their names come from the ORM's metadata, never guessed. */
+export function joinTable(strapi: Core.Strapi, uid: string, attribute: string) {
+  const { joinTable: table } = strapi.db.metadata.get(uid).attributes[attribute] as JoinTableAttribute;
+  return { name: table.name, own: table.joinColumn.name, other: table.inverseJoinColumn.name };
+}
+
+export const tableOf = (strapi: Core.Strapi, uid: string) => strapi.db.metadata.get(uid).tableName;
 
 type Knex = Core.Strapi['db']['connection'];
 
@@ -40,12 +45,21 @@ export async function lockName(strapi: Core.Strapi, trx: Knex, name: string) {
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
 }
 
+/** What a database error may carry: a code, a message, and the error it wraps (under one of three names). */
+interface DriverError {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  originalError?: unknown;
+  nativeError?: unknown;
+}
+
 /**
  * A unique index refused the write (a concurrent request got there first): PostgreSQL SQLSTATE 23505, SQLite
  * SQLITE_CONSTRAINT_UNIQUE, also when a driver or Strapi wraps the error.
  */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.originalError ?? e.nativeError, depth++) {
+  for (let e = error as DriverError | undefined, depth = 0; e && depth < 5; e = (e.cause ?? e.originalError ?? e.nativeError) as DriverError | undefined, depth++) {
     if (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
     if (typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(e.message)) return true;
   }
@@ -53,8 +67,10 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 type Row = Record<string, unknown>;
+// better-sqlite3 ships no types; a prepared statement needs only `run`.
+type SqliteStatement = { run(...values: unknown[]): { lastInsertRowid: number | bigint } };
 // Prepared single-row INSERTs per SQLite connection, reused across calls (a connection is one database file).
-const sqliteStatements = new WeakMap<object, Map<string, { run(...values: unknown[]): { lastInsertRowid: number | bigint } }>>();
+const sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
 const sqliteValue = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value ?? null);
 
 /**
@@ -68,7 +84,7 @@ export async function insertRows(strapi: Core.Strapi, trx: Knex, table: string, 
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
   if (strapi.db.dialect.client !== 'postgres') {
-    const connection = (await trx.client.acquireConnection()) as { prepare(sql: string): any };
+    const connection = (await trx.client.acquireConnection()) as { prepare(sql: string): SqliteStatement };
     let statements = sqliteStatements.get(connection);
     if (!statements) sqliteStatements.set(connection, (statements = new Map()));
     const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;

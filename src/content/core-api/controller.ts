@@ -2,10 +2,14 @@ import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ContentUid } from '../curriculum';
 import { callerProfile } from '../../platform/actor';
-import { rejectIdentityPredicates, rejectJsonFilters } from '../../shared/query-guards';
+import { rejectIdentityPredicates, rejectJsonFilters, type RequestContext } from '../../shared/query-guards';
+import type { CurriculumService } from './service';
+
+/** The core controller's validation and sanitization, as `this` has them in a core controller (typed optional there). */
+type CoreControllerTools = Partial<Pick<Core.CoreAPI.Controller.Base, 'validateQuery' | 'sanitizeQuery' | 'validateInput' | 'sanitizeInput'>>;
 
 /** Validated and sanitized `data` of a write request; a missing or non-object `data` is a 400. */
-async function writeInput(controller: any, ctx: any) {
+async function writeInput(controller: CoreControllerTools, ctx: RequestContext) {
   await controller.validateQuery(ctx);
   const query = await controller.sanitizeQuery(ctx);
   const body = ctx.request.body as { data?: unknown };
@@ -13,7 +17,8 @@ async function writeInput(controller: any, ctx: any) {
     throw new errors.ValidationError('Missing "data" object in request body');
   }
   await controller.validateInput(body.data, ctx);
-  return { query, data: await controller.sanitizeInput(body.data, ctx) };
+  // `data` was checked to be an object above; sanitizing drops fields, it stays one.
+  return { query, data: (await controller.sanitizeInput(body.data, ctx)) as Record<string, unknown> };
 }
 
 /**
@@ -22,9 +27,9 @@ async function writeInput(controller: any, ctx: any) {
  * server-side to public fields (a teacher may see an author's name without reading the teacher API).
  */
 export function createCurriculumController(uid: ContentUid) {
-  return factories.createCoreController(uid as any, ({ strapi }: { strapi: Core.Strapi }) => {
-    const service = () => strapi.service(uid as any) as any;
-    const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(uid as any));
+  return factories.createCoreController(uid, ({ strapi }: { strapi: Core.Strapi }) => {
+    const service = () => strapi.service(uid) as CurriculumService;
+    const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(uid));
 
     return {
       async find(ctx) {

@@ -4,7 +4,7 @@ import type { ContentUid } from '../curriculum';
 /** Core CRUD routes with the write policies; `readPolicies` guard every route (e.g. counselling cases). */
 export function createCurriculumRouter(uid: ContentUid, readPolicies: string[] = []) {
   const write = [...readPolicies, 'global::has-teacher-profile'];
-  return factories.createCoreRouter(uid as any, {
+  return factories.createCoreRouter(uid, {
     config: {
       find: { policies: readPolicies },
       findOne: { policies: readPolicies },

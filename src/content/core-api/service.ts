@@ -1,6 +1,6 @@
 import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CONTENT_TYPE_BY_UID, type ContentUid } from '../curriculum';
+import { CONTENT_TYPE_BY_UID, type ContentType, type ContentUid } from '../curriculum';
 import { isResearcher, type CallerProfile } from '../../platform/actor';
 import { DETAIL_POPULATE, LIST_POPULATE } from './populate';
 import { cached, readCache } from '../../shared/read-cache';
@@ -8,12 +8,21 @@ import { cached, readCache } from '../../shared/read-cache';
 /** What a list page shows besides the document itself: a write to any of these drops cached pages. */
 const LIST_DEPENDENCIES = ['api::theme.theme', 'api::five-education-tag.five-education-tag', 'api::teacher.teacher', 'api::school.school', 'plugin::upload.file'];
 
-type Query = Record<string, any>;
+type Query = Record<string, unknown>;
+/** A document of a list or detail page: its fields, with the author and school that blind review hides. */
+type Doc = Record<string, unknown> & { documentId?: string; author?: { documentId?: string } | null; school?: unknown };
 
 /** The domain rules of the curriculum read/write API, shared by lesson plans, scripts and cases. */
 export function createCurriculumService(uid: ContentUid) {
   const type = CONTENT_TYPE_BY_UID[uid];
-  return factories.createCoreService(uid as any, ({ strapi }: { strapi: Core.Strapi }) => ({
+  return factories.createCoreService(uid, ({ strapi }: { strapi: Core.Strapi }) => curriculumMethods(strapi, uid, type));
+}
+
+/** The service's own methods (Strapi adds the core ones); typed here, because the factory's result types them loosely. */
+export type CurriculumService = ReturnType<typeof curriculumMethods>;
+
+function curriculumMethods(strapi: Core.Strapi, uid: ContentUid, type: ContentType) {
+  return {
     /**
      * Owner and status scoping, applied after sanitizeQuery so a client cannot override it: researchers see
      * any status; a teacher asking for drafts sees only their own; everyone else sees published versions.
@@ -32,12 +41,13 @@ export function createCurriculumService(uid: ContentUid) {
      * same scoped query, so they are cached sanitized (src/read-cache); the per-caller blind-review step
      * runs on copies, after the cache.
      */
-    async list(profile: CallerProfile, query: Query, sanitize: (docs: Query[]) => Promise<Query[]>) {
+    async list(profile: CallerProfile, query: Query, sanitize: (docs: Doc[]) => Promise<unknown>) {
       const scoped = this.scopeQuery(profile, query);
-      const cache = readCache<{ results: Query[]; pagination: Query }>(strapi, `list:${uid}`, [uid, ...LIST_DEPENDENCIES]);
+      const cache = readCache<{ results: Doc[]; pagination: Query }>(strapi, `list:${uid}`, [uid, ...LIST_DEPENDENCIES]);
       const page = await cached(cache, JSON.stringify(scoped), async () => {
-        const found = await strapi.service(uid as any).find({ ...scoped, populate: LIST_POPULATE[type] });
-        return { results: await sanitize(found.results), pagination: found.pagination };
+        const found = await strapi.service(uid).find({ ...scoped, populate: LIST_POPULATE[type] });
+        // Sanitizing a list of documents keeps it a list of documents (fewer fields).
+        return { results: (await sanitize(found.results)) as Doc[], pagination: found.pagination };
       });
       const results = page.results.map((doc) => ({ ...doc }));
       await this.hideAuthorsUnderReview(profile, results);
@@ -45,7 +55,7 @@ export function createCurriculumService(uid: ContentUid) {
     },
 
     async get(profile: CallerProfile, documentId: string, query: Query) {
-      const doc = await strapi.service(uid as any).findOne(documentId, { ...this.scopeQuery(profile, query), populate: DETAIL_POPULATE[type] });
+      const doc = await strapi.service(uid).findOne(documentId, { ...this.scopeQuery(profile, query), populate: DETAIL_POPULATE[type] });
       if (doc) await this.hideAuthorsUnderReview(profile, [doc]);
       return doc;
     },
@@ -54,11 +64,11 @@ export function createCurriculumService(uid: ContentUid) {
     async underReview(): Promise<Set<string>> {
       const cache = readCache<Set<string>>(strapi, `under-review:${uid}`, ['api::submission.submission', 'api::selection-round.selection-round']);
       return cached(cache, 'all', async () => {
-        const rows = await strapi.db.query('api::submission.submission' as any).findMany({
+        const rows = await strapi.db.query('api::submission.submission').findMany({
           where: { resourceType: type, status: 'submitted', round: { status: { $in: ['open', 'reviewing'] } } },
           select: ['resourceDocumentId'],
         });
-        return new Set(rows.map((row: Query) => row.resourceDocumentId as string));
+        return new Set(rows.map((row: { resourceDocumentId: string }) => row.resourceDocumentId));
       });
     },
 
@@ -66,7 +76,7 @@ export function createCurriculumService(uid: ContentUid) {
      * Blind review: while a resource is submitted to a round that is open or reviewing, nobody but its author
      * sees who wrote it or where — a reviewer must not learn it by opening the resource itself.
      */
-    async hideAuthorsUnderReview(profile: CallerProfile, docs: Query[]) {
+    async hideAuthorsUnderReview(profile: CallerProfile, docs: Doc[]) {
       if (docs.length === 0) return;
       const hidden = await this.underReview();
       if (hidden.size === 0) return;
@@ -81,43 +91,43 @@ export function createCurriculumService(uid: ContentUid) {
     /** Teachers write drafts as themselves, for their own school, and never publish. */
     async createFor(profile: CallerProfile, data: Query, query: Query) {
       if (isResearcher(profile)) {
-        return strapi.service(uid as any).create({ ...query, data, populate: DETAIL_POPULATE[type] });
+        return strapi.service(uid).create({ ...query, data, populate: DETAIL_POPULATE[type] });
       }
       const own = { ...data, author: profile.teacher!.documentId, school: profile.teacher!.schoolDocumentId };
-      return strapi.service(uid as any).create({ data: own, status: 'draft', populate: DETAIL_POPULATE[type] });
+      return strapi.service(uid).create({ data: own, status: 'draft', populate: DETAIL_POPULATE[type] });
     },
 
     async updateFor(profile: CallerProfile, documentId: string, data: Query, query: Query) {
       // A missing document is a 404 before any rule looks at the (empty) merge of old and new.
-      const exists = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', fields: ['documentId'] as any });
+      const exists = await strapi.documents(uid).findOne({ documentId, status: 'draft', fields: ['documentId'] });
       if (!exists) return null;
       if (isResearcher(profile)) {
-        return strapi.service(uid as any).update(documentId, { ...query, data, populate: DETAIL_POPULATE[type] });
+        return strapi.service(uid).update(documentId, { ...query, data, populate: DETAIL_POPULATE[type] });
       }
       const { author: _author, school: _school, ...rest } = data;
-      return strapi.service(uid as any).update(documentId, { data: rest, status: 'draft', populate: DETAIL_POPULATE[type] });
+      return strapi.service(uid).update(documentId, { data: rest, status: 'draft', populate: DETAIL_POPULATE[type] });
     },
 
     async publishDocument(documentId: string) {
-      const draft = await strapi.documents(uid as any).findOne({ documentId, status: 'draft', fields: ['documentId'] as any });
+      const draft = await strapi.documents(uid).findOne({ documentId, status: 'draft', fields: ['documentId'] });
       if (!draft) return null;
-      await strapi.documents(uid as any).publish({ documentId });
-      return strapi.documents(uid as any).findOne({ documentId, status: 'published', populate: DETAIL_POPULATE[type] as any });
+      await strapi.documents(uid).publish({ documentId });
+      return strapi.documents(uid).findOne({ documentId, status: 'published', populate: DETAIL_POPULATE[type] });
     },
 
     /** Deletes every version (draft and published); null when there is no such document. */
     async deleteDocument(documentId: string) {
-      const exists = await strapi.db.query(uid as any).findOne({ where: { documentId }, select: ['id'] });
+      const exists = await strapi.db.query(uid).findOne({ where: { documentId }, select: ['id'] });
       if (!exists) return null;
-      await strapi.documents(uid as any).delete({ documentId });
+      await strapi.documents(uid).delete({ documentId });
       return { documentId };
     },
 
     async unpublishDocument(documentId: string) {
-      const published = await strapi.documents(uid as any).findOne({ documentId, status: 'published', fields: ['documentId'] as any });
+      const published = await strapi.documents(uid).findOne({ documentId, status: 'published', fields: ['documentId'] });
       if (!published) throw new errors.NotFoundError('This document is not published');
-      await strapi.documents(uid as any).unpublish({ documentId });
-      return strapi.documents(uid as any).findOne({ documentId, status: 'draft', populate: DETAIL_POPULATE[type] as any });
+      await strapi.documents(uid).unpublish({ documentId });
+      return strapi.documents(uid).findOne({ documentId, status: 'draft', populate: DETAIL_POPULATE[type] });
     },
-  }));
+  };
 }

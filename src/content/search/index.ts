@@ -46,30 +46,60 @@ export async function ensureSearchTables(knex: Knex) {
   await knex.raw(`CREATE INDEX IF NOT EXISTS search_documents_ranking_idx ON ${DOCUMENTS_TABLE} (id, content_type, restricted, grade_band, length, theme_slugs)`);
 }
 
-type Doc = Record<string, any>;
+type Part = Record<string, unknown>;
+/** A published document with POPULATE's relations and components: the fields bodyOf reads are read as text. */
+type Doc = Part & {
+  documentId: string;
+  title: string;
+  gradeBand?: string | null;
+  themes?: { nameZh?: unknown; slug?: unknown }[] | null;
+  steps?: Part[] | null;
+  roles?: Part[] | null;
+  scenes?: Part[] | null;
+  sessions?: Part[] | null;
+};
+/** A ranked match: the document row's id and the number of matching documents (COUNT(*) OVER ()). */
+interface RankedRow {
+  id: number | string;
+  total: number | string;
+}
+/** A row of the documents table, as ranking and the result page read it. */
+interface DocumentRow {
+  id: number | string;
+  content_type: ContentType;
+  document_id: string;
+  title: string;
+  body: string;
+  grade_band: string | null;
+  theme_slugs: string;
+}
 const join = (...parts: unknown[]) => parts.filter((p) => typeof p === 'string' && p.trim()).join('\n');
 const list = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string').join('\n') : '');
 
 /** The searchable text of a document, per type. */
 function bodyOf(type: ContentType, doc: Doc): string {
-  const themes = (doc.themes ?? []).map((theme: Doc) => theme.nameZh).join(' ');
+  const themes = (doc.themes ?? []).map((theme) => theme.nameZh).join(' ');
   switch (type) {
     case 'lesson-plan':
       return join(doc.summary, doc.objectives,
-        ...(doc.steps ?? []).flatMap((s: Doc) => [s.teacherActions, s.studentActivities, s.designIntent]),
+        ...(doc.steps ?? []).flatMap((s) => [s.teacherActions, s.studentActivities, s.designIntent]),
         doc.materials, list(doc.keywords), themes);
     case 'psychodrama-script':
-      return join(doc.synopsis, ...(doc.roles ?? []).flatMap((r: Doc) => [r.name, r.description]),
-        ...(doc.scenes ?? []).flatMap((s: Doc) => [s.title, s.setting, s.script]),
+      return join(doc.synopsis, ...(doc.roles ?? []).flatMap((r) => [r.name, r.description]),
+        ...(doc.scenes ?? []).flatMap((s) => [s.title, s.setting, s.script]),
         doc.warmUp, doc.enactment, doc.sharing, list(doc.discussionQuestions), doc.facilitatorNotes, themes);
     case 'counseling-case':
       return join(doc.background, doc.assessment,
-        ...(doc.sessions ?? []).flatMap((s: Doc) => [s.focus, s.whatWasDone, s.observation]),
+        ...(doc.sessions ?? []).flatMap((s) => [s.focus, s.whatWasDone, s.observation]),
         doc.outcome, doc.reflection, themes);
   }
 }
 
-const POPULATE: Record<ContentType, string[]> = {
+/** Each type's own relations and components (checked against its schema). */
+type PopulateOf<T extends ContentType> = Modules.Documents.Params.Populate.ArrayNotation<(typeof CONTENT_UIDS)[T]>;
+/** Strapi types populate for the three uids together as only the fields they share; each call passes its own type's. */
+type AnyPopulate = Modules.Documents.Params.Populate.ArrayNotation<ContentUid>;
+const POPULATE: { [T in ContentType]: PopulateOf<T> } = {
   'lesson-plan': ['themes', 'steps'],
   'psychodrama-script': ['themes', 'roles', 'scenes'],
   'counseling-case': ['themes', 'sessions'],
@@ -87,11 +117,11 @@ export function indexEntry(type: ContentType, doc: Doc) {
   const length = [...counts.values()].reduce((sum, n) => sum + n, 0);
   const row = {
     content_type: type,
-    document_id: doc.documentId as string,
-    title: doc.title as string,
+    document_id: doc.documentId,
+    title: doc.title,
     body: body.slice(0, BODY_LIMIT),
     grade_band: doc.gradeBand ?? null,
-    theme_slugs: `,${(doc.themes ?? []).map((theme: Doc) => theme.slug).join(',')},`,
+    theme_slugs: `,${(doc.themes ?? []).map((theme) => theme.slug).join(',')},`,
     restricted: type === 'counseling-case',
     length,
   };
@@ -117,10 +147,10 @@ async function insertPostings(trx: Knex, entries: { ref: number; counts: Map<str
 /** Brings one document's index entry in line with its published version (or removes it). */
 export async function reindexDocument(strapi: Core.Strapi, uid: ContentUid, documentId: string) {
   const type = CONTENT_TYPE_BY_UID[uid];
-  const published = (await strapi.documents(uid as any).findOne({
+  const published = (await strapi.documents(uid).findOne({
     documentId,
     status: 'published',
-    populate: POPULATE[type] as any,
+    populate: POPULATE[type] as AnyPopulate,
   })) as Doc | null;
 
   await strapi.db.transaction(async ({ trx }) => {
@@ -153,7 +183,7 @@ export const searchIndexMiddleware: Modules.Documents.Middleware.Middleware = as
   if (!isContentUid(uid) || !INDEXED_ACTIONS.has(action)) return next();
   return strapi.db.transaction(async () => {
     const result = await next();
-    const documentId = (context.params as Doc).documentId ?? (result as Doc)?.documentId;
+    const documentId = (context.params as { documentId?: string }).documentId ?? (result as { documentId?: string } | null)?.documentId;
     if (documentId) await reindexDocument(strapi, uid, documentId);
     return result;
   });
@@ -164,7 +194,7 @@ export async function rebuildSearchIndexIfEmpty(strapi: Core.Strapi): Promise<nu
   const [{ n }] = await strapi.db.connection(DOCUMENTS_TABLE).count({ n: '*' });
   if (Number(n) > 0) return 0;
   let published = 0;
-  for (const uid of Object.values(CONTENT_UIDS)) published += await strapi.documents(uid as any).count({ status: 'published' });
+  for (const uid of Object.values(CONTENT_UIDS)) published += await strapi.documents(uid).count({ status: 'published' });
   return published > 0 ? rebuildSearchIndex(strapi) : 0;
 }
 
@@ -182,9 +212,9 @@ export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (inde
     const type = CONTENT_TYPE_BY_UID[uid];
     const pageSize = 200;
     for (let start = 0; ; start += pageSize) {
-      const page = (await strapi.documents(uid as any).findMany({
+      const page = (await strapi.documents(uid).findMany({
         status: 'published',
-        populate: POPULATE[type] as any,
+        populate: POPULATE[type] as AnyPopulate,
         sort: 'id:asc',
         start,
         limit: pageSize,
@@ -193,7 +223,7 @@ export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (inde
       const entries = page.map((doc) => indexEntry(type, doc));
       await strapi.db.transaction(async ({ trx }) => {
         for (let i = 0; i < entries.length; i += 100) await trx(DOCUMENTS_TABLE).insert(entries.slice(i, i + 100).map((entry) => entry.row));
-        const ids: Doc[] = await trx(DOCUMENTS_TABLE).where('content_type', type).whereIn('document_id', entries.map((entry) => entry.row.document_id)).select('id', 'document_id');
+        const ids: Pick<DocumentRow, 'id' | 'document_id'>[] = await trx(DOCUMENTS_TABLE).where('content_type', type).whereIn('document_id', entries.map((entry) => entry.row.document_id)).select('id', 'document_id');
         const refOf = new Map(ids.map((row) => [row.document_id, Number(row.id)]));
         await insertPostings(trx, entries.map((entry) => ({ ref: refOf.get(entry.row.document_id)!, counts: entry.counts })));
       });
@@ -270,12 +300,12 @@ async function runSearch(strapi: Core.Strapi, params: SearchParams): Promise<Sea
   const score = `SUM(${weightCase} * (p.tf * ${BM25_K1 + 1}) / (p.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * d.length / CAST(? AS DOUBLE PRECISION))))`;
 
   // Rank on document ids only, then read the page's documents: bodies are never grouped or sorted.
-  const ranked: Doc[] = await matching()
+  const ranked = await matching()
     .select({ id: 'p.document_ref' })
     .select(knex.raw('COUNT(*) AS matched_terms'))
     .select(knex.raw(`${score} AS score`, [...weightBindings, avgdl]))
     // The number of matching documents comes with the page (a window over the groups), not a second scan.
-    .select(knex.raw('COUNT(*) OVER () AS total'))
+    .select<RankedRow[]>(knex.raw('COUNT(*) OVER () AS total'))
     .groupBy('p.document_ref')
     // Documents matching more of the query's words first, then by relevance; id keeps ties stable.
     .orderByRaw('matched_terms DESC, score DESC, p.document_ref ASC')
@@ -285,12 +315,12 @@ async function runSearch(strapi: Core.Strapi, params: SearchParams): Promise<Sea
   const total = ranked.length ? Number(ranked[0].total) : Number((await matching().countDistinct({ total: 'p.document_ref' }))[0].total);
 
   const ids = ranked.map((row) => Number(row.id));
-  const docs: Doc[] = ids.length
+  const docs: DocumentRow[] = ids.length
     ? await knex(DOCUMENTS_TABLE).whereIn('id', ids).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
     : [];
   const byId = new Map(docs.map((doc) => [Number(doc.id), doc]));
   const hits: SearchHit[] = ids.map((id) => {
-    const row = byId.get(id) as Doc;
+    const row = byId.get(id) as DocumentRow;
     return {
       type: row.content_type,
       documentId: row.document_id,

@@ -1,3 +1,3 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreService('api::five-education-tag.five-education-tag' as any);
+export default factories.createCoreService('api::five-education-tag.five-education-tag');
