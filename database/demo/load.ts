@@ -9,6 +9,7 @@ import { DEMO_PSYCHODRAMA_SCRIPTS } from './content/psychodrama-scripts';
 import { DEMO_COUNSELING_CASES } from './content/counseling-cases';
 import { importAttendance } from '../../src/training/attendance-import';
 import { confirmMhPostAsSystem } from '../../src/platform/mh-post';
+import { loadCallerProfile } from '../../src/platform/actor';
 
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
@@ -223,7 +224,8 @@ async function loadDemoSelection(strapi: Core.Strapi) {
   for (const [i, entry] of assigned.entries()) {
     const [userId, reviewId] = entry.split(':');
     const base = 6 + ((i * 7) % 5);
-    await strapi.service('api::review.review').score(Number(userId), reviewId, {
+    const reviewer = await loadCallerProfile(strapi, reviewers.find((r) => r.id === Number(userId)));
+    await strapi.service('api::review.review').score(reviewer, reviewId, {
       scores: { design: base, effect: Math.min(10, base + (i % 3)), innovation: 5 + ((i * 3) % 6) },
       comment: ['设计完整，环节紧凑。', '活动有趣，学生参与度高。', '可加强总结环节的提炼。'][i % 3],
     });
@@ -246,7 +248,10 @@ async function loadDemoSelection(strapi: Core.Strapi) {
 /** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, and a pending record. */
 async function loadDemoTraining(strapi: Core.Strapi) {
   const courses = strapi.service('api::training-course.training-course') as any;
-  const coordinator = await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-coordinator' } });
+  const coordinator = await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-coordinator' }, populate: { role: true } });
+  // The actors the services expect, as a request by each of them would resolve them.
+  const coordinatorActor = await loadCallerProfile(strapi, coordinator);
+  const mhActor = await loadCallerProfile(strapi, await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-mh-teacher' }, populate: { role: true } }));
   const teacherOf = async (username: string) =>
     strapi.db.query(TEACHER_UID).findOne({ where: { user: { username } }, populate: { school: { select: ['documentId'] } } });
   const mh = await teacherOf('demo-mh-teacher');
@@ -266,9 +271,8 @@ async function loadDemoTraining(strapi: Core.Strapi) {
     creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, courseStatus: 'open',
   });
 
-  const profile = { role: 'teacher', teacher: { documentId: mh.documentId, positions: mh.positions, schoolDocumentId: mh.school?.documentId ?? null } };
-  await courses.enrol(profile, { username: 'demo-mh-teacher' }, a.documentId);
-  await courses.complete(coordinator, a.documentId, [mh.documentId]);
+  await courses.enrol(mhActor, a.documentId);
+  await courses.complete(coordinatorActor, a.documentId, [mh.documentId]);
 
   const sheet = path.join(os.tmpdir(), `xinyu-demo-attendance-${process.pid}.csv`);
   fs.writeFileSync(sheet, ['工号,姓名,培训日期,学时,培训类别,记录编号', `${mh.staffNumber},${mh.name},2026-03-18,2.5,网络培训,DEMO-PLAT-1`, `${mh.staffNumber},${mh.name},2026-04-22,1.5,心理健康关怀活动,DEMO-PLAT-2`].join('\n'));
@@ -277,8 +281,8 @@ async function loadDemoTraining(strapi: Core.Strapi) {
   } finally {
     fs.rmSync(sheet, { force: true });
   }
-  await strapi.service('api::certificate.certificate').issue(coordinator, { teacher: mh.documentId, tier: 'A', schoolYear: '2025-2026' });
-  await strapi.service('api::credit-record.credit-record').submit({ role: 'coordinator', teacher: null }, coordinator, {
+  await strapi.service('api::certificate.certificate').issue(coordinatorActor, { teacher: mh.documentId, tier: 'A', schoolYear: '2025-2026' });
+  await strapi.service('api::credit-record.credit-record').submit(coordinatorActor, {
     teacher: homeroom.documentId, category: 'school_based', hours: 4, date: '2026-03-20', note: '校本培训：主题班会设计研讨（待审核）',
   });
 }

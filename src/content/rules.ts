@@ -1,5 +1,6 @@
 import type { Modules } from '@strapi/strapi';
-import { fieldError, normalizeEnumSet } from '../shared/enum-set';
+import { normalizeEnumSet } from '../shared/enum-set';
+import { fieldError } from '../shared/errors';
 import { assertNoPersonalData } from '../shared/privacy-guard';
 import { firstFreeSlug, slugFromTitle } from '../shared/slugs';
 import {

@@ -2,7 +2,6 @@ import { errors } from '@strapi/utils';
 
 import { ConflictError, fieldError } from '../shared/errors';
 
-export { ConflictError };
 
 export const ROUND_STATUSES = ['draft', 'open', 'reviewing', 'finalised'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];

@@ -1,14 +1,26 @@
 import type { Core } from '@strapi/strapi';
 import { isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
 
+/** The end-user roles of database/reference/roles.json, plus Strapi's own `public` and `authenticated`. */
+export type Role = 'public' | 'authenticated' | 'teacher' | 'researcher' | 'coordinator';
+const ROLES: readonly Role[] = ['public', 'authenticated', 'teacher', 'researcher', 'coordinator'];
+
+/**
+ * The actor: who calls, resolved once per request (and kept with the cached sign-in) and passed to services,
+ * which decide scoping from it. `account` is the signed-in user (null for the public).
+ */
 export interface CallerProfile {
-  role: string;
+  role: Role;
+  account: { id: number; documentId: string; username: string } | null;
   teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null; mhPostConfirmed?: boolean } | null;
 }
+export type Actor = CallerProfile;
 
 /** The signed-in account as users-permissions puts it on `ctx.state.user` (with its role populated). */
 export interface CallerAccount {
   id: number | string;
+  documentId?: string;
+  username?: string;
   role?: { type?: string } | null;
 }
 
@@ -44,8 +56,12 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: CallerAccount
         populate: { school: { fields: ['documentId'] } },
       })
     : null;
+  const type = user?.role?.type ?? 'public';
+  // A role made by hand in the admin panel is none of ours: it gets what any signed-in account gets.
+  const role: Role = ROLES.includes(type as Role) ? (type as Role) : 'authenticated';
   return {
-    role: user?.role?.type ?? 'public',
+    role,
+    account: user ? { id: Number(user.id), documentId: String(user.documentId ?? ''), username: String(user.username ?? '') } : null,
     teacher: teacher
       ? {
           documentId: teacher.documentId,
@@ -57,7 +73,15 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: CallerAccount
   };
 }
 
-export const isResearcher = (profile: CallerProfile) => profile.role === 'researcher';
+export const isResearcher = (actor: Actor) => actor.role === 'researcher';
+export const isCoordinator = (actor: Actor) => actor.role === 'coordinator';
+export const isTeacher = (actor: Actor) => actor.role === 'teacher';
+
+/** The signed-in account of an actor on a route that requires one (the route's auth guarantees it). */
+export function accountOf(actor: Actor): NonNullable<Actor['account']> {
+  if (!actor.account) throw new Error('this route needs a signed-in account');
+  return actor.account;
+}
 
 /** A mental-health post counts once a researcher has confirmed it (src/mh-post) and no newer mh post awaits confirmation. */
 export const isMhPostConfirmed = (teacher: { mhPostConfirmedAt?: unknown; mhPostPending?: unknown } | null | undefined) =>

@@ -1,6 +1,5 @@
 import { fieldError } from './errors';
 
-export { fieldError };
 
 /**
  * Strapi has no multi-select attribute, so "a set of allowed values" is stored as a JSON array.

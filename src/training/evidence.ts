@@ -3,8 +3,8 @@ import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { fieldError } from '../shared/enum-set';
-import type { CallerProfile } from '../platform/actor';
+import { fieldError } from '../shared/errors';
+import { isCoordinator, isTeacher, type CallerProfile } from '../platform/actor';
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 export const PRIVATE_FILE_UID = 'api::private-file.private-file';
@@ -127,8 +127,8 @@ export async function storeEvidence(strapi: Core.Strapi, file: { filepath: strin
  * a district/school scope goes here). Everyone else is told it does not exist.
  */
 export function mayReadEvidence(profile: CallerProfile, record: { teacher?: { documentId?: string } | null }): boolean {
-  if (profile.role === 'coordinator') return true;
-  return profile.role === 'teacher' && !!profile.teacher && record.teacher?.documentId === profile.teacher.documentId;
+  if (isCoordinator(profile)) return true;
+  return isTeacher(profile) && !!profile.teacher && record.teacher?.documentId === profile.teacher.documentId;
 }
 
 /** The evidence of a credit record, if the caller may read it. */

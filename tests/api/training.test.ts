@@ -145,7 +145,8 @@ describe('the credit-hour ledger', () => {
     expect(created.status).toBe(201);
     const ownCourse = created.body.data.documentId;
     // The coordinator enrols as the teacher they also are (through the service: the enrol route is for teachers).
-    await app.strapi.service('api::training-course.training-course' as any).enrol({ role: 'teacher', teacher: { documentId: both.teacher!.documentId, positions: ['homeroom'] } }, both.user, ownCourse);
+    const asTeacher = { role: 'teacher', account: { id: both.user.id, documentId: both.user.documentId, username: both.user.username }, teacher: { documentId: both.teacher!.documentId, positions: ['homeroom'], schoolDocumentId: school.documentId } };
+    await app.strapi.service('api::training-course.training-course' as any).enrol(asTeacher, ownCourse);
     const res = await app.http().post(`/api/training-courses/${ownCourse}/complete`).set(bearer(both.jwt)).send({ data: { teachers: [both.teacher!.documentId] } });
     expect(res.status).toBe(200);
     expect(res.body.data[0]).toMatchObject({ status: 'pending', hours: 16 });

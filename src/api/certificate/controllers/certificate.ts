@@ -1,12 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { callerProfile } from '../../../platform/actor';
+import { readRequest } from '../../../platform/request';
 import { renderCertificatePdf } from '../../../training/certificate-pdf';
 import type certificateService from '../services/certificate';
 
 const CERT_UID = 'api::certificate.certificate';
 type CertificateService = ReturnType<typeof certificateService>;
-type Body = { data?: Record<string, unknown> } | undefined;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = () => strapi.service(CERT_UID) as CertificateService;
@@ -15,25 +14,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** POST /certificates { data: { teacher, tier, schoolYear } } — 409 with details.missing when not eligible. */
     async create(ctx: Context) {
-      const certificate = await service().issue(ctx.state.user, (ctx.request.body as Body)?.data ?? {});
+      const { actor, data } = await readRequest(strapi, {}, ctx, CERT_UID, { data: 'declared' });
+      const certificate = await service().issue(actor, data);
       ctx.status = 201;
       ctx.body = { data: await output(certificate) };
     },
 
     async findOne(ctx: Context) {
-      const certificate = await service().readable(await callerProfile(strapi, ctx), ctx.params.id);
+      const { actor } = await readRequest(strapi, {}, ctx, CERT_UID);
+      const certificate = await service().readable(actor, ctx.params.id);
       if (!certificate) return ctx.notFound('Certificate not found');
       ctx.body = { data: await output(certificate) };
     },
 
     async revoke(ctx: Context) {
-      const certificate = await service().revoke(ctx.state.user, ctx.params.id, (ctx.request.body as Body)?.data?.reason);
+      const { actor, data } = await readRequest(strapi, {}, ctx, CERT_UID, { data: 'declared' });
+      const certificate = await service().revoke(actor, ctx.params.id, data.reason);
       ctx.body = { data: await output(certificate) };
     },
 
     /** GET /certificates/:id/pdf — for the holder and coordinators. */
     async pdf(ctx: Context) {
-      const certificate = await service().readable(await callerProfile(strapi, ctx), ctx.params.id);
+      const { actor } = await readRequest(strapi, {}, ctx, CERT_UID);
+      const certificate = await service().readable(actor, ctx.params.id);
       if (!certificate) return ctx.notFound('Certificate not found');
       const pdf = await renderCertificatePdf(certificate, verifyUrl(certificate.verificationCode));
       ctx.set('Content-Type', 'application/pdf');

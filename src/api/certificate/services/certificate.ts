@@ -1,3 +1,4 @@
+import { accountOf, isCoordinator, type Actor } from '../../../platform/actor';
 import { randomBytes } from 'crypto';
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -14,7 +15,6 @@ const CERT_UID = 'api::certificate.certificate';
 type Tier = Modules.Documents.Params.Data.Input<typeof CERT_UID>['tier'];
 type TranscriptService = ReturnType<typeof transcriptService>;
 /** The signed-in account (users-permissions) acting. */
-interface Actor { id: number; documentId: string; username?: string }
 /** A tier's rule in database/reference/certificate-rules.json (its tiers are the schema's A, B and C). */
 interface CertificateRule { tier: Tier; minApprovedHours: number; requiredCourseTiers: string[]; source: string }
 const RULES = rulesFile.rules as CertificateRule[];
@@ -77,7 +77,8 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
   },
 
   /** Coordinators issue to eligible teachers only; the certificate keeps a snapshot of the hours and courses. */
-  async issue(user: Actor, input: Record<string, unknown>) {
+  async issue(actor: Actor, input: Record<string, unknown>) {
+    const user = accountOf(actor);
     if (typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
     const schoolYear = assertSchoolYear(input.schoolYear);
     const teacher: { id: number; documentId: string; name: string; user?: { id: number } | null } | null = await strapi.db
@@ -121,7 +122,8 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
     });
   },
 
-  async revoke(user: Actor, documentId: string, reason: unknown) {
+  async revoke(actor: Actor, documentId: string, reason: unknown) {
+    const user = accountOf(actor);
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a revocation needs a reason');
     return asDecision('revoke', () => strapi.db.transaction(async ({ trx }) => {
       // Lock first: a concurrent revocation waits, then reads `revoked`.
@@ -136,14 +138,14 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
   },
 
   /** Full certificate for its holder or a coordinator; others get null (404). */
-  async readable(profile: { role: string; teacher: { documentId: string } | null }, documentId: string): Promise<ReadableCertificate | null> {
+  async readable(profile: Actor, documentId: string): Promise<ReadableCertificate | null> {
     // The snapshot is JSON to Strapi; issue() writes it in CertificateForPdf's shape.
     const certificate = (await strapi.documents(CERT_UID).findOne({
       documentId,
       populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } },
     })) as unknown as ReadableCertificate | null;
     if (!certificate) return null;
-    if (profile.role === 'coordinator' || certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
+    if (isCoordinator(profile) || certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
     return null;
   },
 

@@ -1,8 +1,9 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
-import { isResearcher, type CallerProfile } from '../../../platform/actor';
-import { fieldError, normalizeEnumSet } from '../../../shared/enum-set';
+import { accountOf, isCoordinator, isResearcher, type Actor, type CallerProfile } from '../../../platform/actor';
+import { normalizeEnumSet } from '../../../shared/enum-set';
+import { fieldError } from '../../../shared/errors';
 import { CREDIT_CATEGORIES, assertHours, creditSnapshot, schoolYearOf } from '../../../training/ledger';
 import { audit } from '../../../shared/audit';
 import { asDecision } from '../../../shared/decision';
@@ -14,7 +15,8 @@ const CREDIT_UID = 'api::credit-record.credit-record';
 type Input = Record<string, unknown>;
 type CreditData = Modules.Documents.Params.Data.Input<typeof CREDIT_UID>;
 /** The signed-in account (users-permissions) acting. */
-interface Actor { id: number; documentId: string; username?: string }
+/** The signed-in account behind an actor: what links (submittedBy, decidedBy) and the audit trail record. */
+type Account = NonNullable<Actor['account']>;
 /** A credit record as `load` reads it (query engine row with its teacher's account, submitter and original). */
 interface CreditRow {
   id: number;
@@ -69,12 +71,14 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
    * Teachers add their own external hours with evidence (a PDF or image), pending; coordinators may add hours
    * for any teacher, pending, with or without evidence.
    */
-  async submit(profile: CallerProfile, user: Actor, input: Input, evidenceFile?: UploadedFile) {
-    const isCoordinator = profile.role === 'coordinator';
-    if (!isCoordinator && input.teacher !== undefined) throw fieldError('teacher', 'teachers record hours for themselves only');
-    if (isCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
-    if (!isCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
-    const teacherId = isCoordinator ? (input.teacher as string) : profile.teacher!.documentId;
+  async submit(actor: Actor, input: Input, evidenceFile?: UploadedFile) {
+    const profile = actor;
+    const user = accountOf(actor);
+    const byCoordinator = isCoordinator(profile);
+    if (!byCoordinator && input.teacher !== undefined) throw fieldError('teacher', 'teachers record hours for themselves only');
+    if (byCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
+    if (!byCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
+    const teacherId = byCoordinator ? (input.teacher as string) : profile.teacher!.documentId;
     const values = manualInput(input);
     const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile, teacherId) : null;
     try {
@@ -85,7 +89,7 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
     }
   },
 
-  async createManual(user: Actor, teacherId: string, values: ReturnType<typeof manualInput> & { evidence?: number }) {
+  async createManual(user: Account, teacherId: string, values: ReturnType<typeof manualInput> & { evidence?: number }) {
     return asDecision('submit', () => strapi.db.transaction(async () => {
       const teacher = await strapi.documents('api::teacher.teacher').findOne({ documentId: teacherId });
       if (!teacher) throw fieldError('teacher', `teacher ${teacherId} not found`);
@@ -98,7 +102,8 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
   },
 
   /** Pending records may be corrected by whoever submitted them; approved hours are never edited in place. */
-  async edit(user: Actor, documentId: string, input: Input) {
+  async edit(actor: Actor, documentId: string, input: Input) {
+    const user = accountOf(actor);
     return asDecision('edit', () => strapi.db.transaction(async ({ trx }) => {
       // Lock first: an approval in flight finishes before this edit reads the status.
       await lockRows(strapi, trx, CREDIT_UID, 'document_id', [documentId]);
@@ -116,7 +121,8 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
   },
 
   /** Approve or reject pending records, all or nothing; nobody decides on their own hours or their own entries. */
-  async decide(user: Actor, documentIds: unknown, decision: 'approved' | 'rejected', reason?: unknown) {
+  async decide(actor: Actor, documentIds: unknown, decision: 'approved' | 'rejected', reason?: unknown) {
+    const user = accountOf(actor);
     if (!Array.isArray(documentIds) || documentIds.length === 0 || documentIds.length > 1000 || documentIds.some((id) => typeof id !== 'string')) {
       throw fieldError('records', 'records must be an array of 1 to 1000 credit-record documentIds');
     }
@@ -147,7 +153,8 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
   },
 
   /** A correction of approved hours: a new, approved record with the opposite hours that points at the original. */
-  async reverse(user: Actor, documentId: string, reason: unknown) {
+  async reverse(actor: Actor, documentId: string, reason: unknown) {
+    const user = accountOf(actor);
     if (typeof reason !== 'string' || !reason.trim()) throw fieldError('reason', 'a reversal needs a reason');
     return asDecision('reverse', () => strapi.db.transaction(async ({ trx }) => {
       // Lock the original first: a concurrent reversal waits, then finds this one's reversal.
@@ -186,7 +193,7 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
 
   /** Teachers see their own records; coordinators see everyone's. */
   async listFor(profile: CallerProfile, query: Input) {
-    const scope = profile.role === 'coordinator' || isResearcher(profile) ? {} : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
+    const scope = isCoordinator(profile) || isResearcher(profile) ? {} : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
     const filters = query.filters ? { $and: [query.filters, scope] } : scope;
     return strapi.service(CREDIT_UID).find({ ...query, filters, populate: OUTPUT_POPULATE });
   },

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { callerProfile, canReadCounselingCases } from '../../../platform/actor';
 import { forbidden } from '../../../shared/errors';
-import { rejectIdentityPredicates, rejectJsonFilters } from '../../../shared/query-guards';
+import { readRequest, schemaTools } from '../../../platform/request';
 import { CONTENT_UIDS } from '../../../content/curriculum';
 import type libraryService from '../services/library';
 import type { LibraryRow } from '../services/library';
@@ -30,14 +30,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (library.resourceType === 'counseling-case' && !canReadCounselingCases(profile)) {
       throw forbidden('Counselling cases are for researchers and mental-health teachers');
     }
-    const contentApi = strapi.contentAPI;
-    const schema = strapi.getModel(uid);
-    await contentApi.validate.query(ctx.query, schema, { auth: ctx.state.auth });
-    const query = await contentApi.sanitize.query(ctx.query, schema, { auth: ctx.state.auth });
-    rejectJsonFilters(strapi, uid, query.filters);
-    rejectIdentityPredicates(strapi, uid, query);
-    const result = await service(strapi).entries(profile, library, query);
-    const data = await contentApi.sanitize.output(result.data, schema);
+    const { actor, query } = await readRequest(strapi, schemaTools(strapi, uid), ctx, uid, { hideIdentity: true });
+    const result = await service(strapi).entries(actor, library, query);
+    const data = await strapi.contentAPI.sanitize.output(result.data, strapi.getModel(uid));
     ctx.body = { data, meta: { library: result.library, pagination: result.pagination } };
   },
 });

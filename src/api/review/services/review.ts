@@ -1,11 +1,13 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { fieldError, forbidden } from '../../../shared/errors';
-import { canReadCounselingCases, isMhPostConfirmed, type CallerProfile } from '../../../platform/actor';
+import { accountOf, canReadCounselingCases, isMhPostConfirmed, type Actor, type CallerProfile } from '../../../platform/actor';
+import type { Query } from '../../../platform/request';
 import type { TeacherPosition } from '../../../platform/teacher-positions';
 import { CONTENT_UIDS, type ContentType } from '../../../content/curriculum';
 import { DETAIL_POPULATE } from '../../../content/core-api/populate';
-import { ConflictError, keys, weightedScore, type Criterion, type RoundStatus } from '../../../library/selection';
+import { keys, weightedScore, type Criterion, type RoundStatus } from '../../../library/selection';
+import { ConflictError } from '../../../shared/errors';
 import { decide } from '../../../library/decide';
 import { lockRows } from '../../../shared/sql';
 
@@ -53,6 +55,7 @@ interface SubmissionToReview {
 interface ReviewerAccount {
   id: number;
   documentId: string;
+  username: string;
   role: { type: string } | null;
 }
 
@@ -113,7 +116,8 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
       // A counselling case is read in full by its reviewers, so only those who may read cases review one.
       if (submission.resourceType === CASE) {
         const profile: CallerProfile = {
-          role: reviewer.role.type,
+          role: reviewer.role.type === 'researcher' ? 'researcher' : 'teacher',
+          account: { id: reviewer.id, documentId: reviewer.documentId, username: reviewer.username },
           teacher: reviewerTeacher ? { documentId: reviewerTeacher.documentId, positions: (reviewerTeacher.positions ?? []) as TeacherPosition[], schoolDocumentId: null, mhPostConfirmed: isMhPostConfirmed(reviewerTeacher) } : null,
         };
         if (!canReadCounselingCases(profile)) {
@@ -136,9 +140,11 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
   },
 
   /** The caller's assignments; counselling-case ones only for those who may read cases. */
-  async listMine(userId: number, query: { filters?: unknown; [param: string]: unknown }, profile?: CallerProfile) {
+  async listMine(actor: Actor, query: Query) {
+    const userId = accountOf(actor).id;
+    const profile = actor;
     const own = { reviewer: { id: { $eq: userId } } };
-    const mine = profile && !canReadCounselingCases(profile) ? { $and: [own, { submission: { resourceType: { $ne: CASE } } }] } : own;
+    const mine = !canReadCounselingCases(profile) ? { $and: [own, { submission: { resourceType: { $ne: CASE } } }] } : own;
     return strapi.service(REVIEW_UID).find({
       ...query,
       filters: query.filters ? { $and: [query.filters, mine] } : mine,
@@ -148,7 +154,9 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
   },
 
   /** One of the caller's reviews, with the resource to review (without author or school). */
-  async getMine(userId: number, documentId: string, profile?: CallerProfile) {
+  async getMine(actor: Actor, documentId: string) {
+    const userId = accountOf(actor).id;
+    const profile = actor;
     const review = (await strapi.documents(REVIEW_UID).findFirst({
       filters: { documentId, reviewer: { id: userId } },
       fields: REVIEW_FIELDS,
@@ -156,7 +164,7 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
     })) as ReviewView | null;
     if (!review) return null;
     const type = review.submission.resourceType as ContentType;
-    if (type === CASE && profile && !canReadCounselingCases(profile)) throw casesForbidden();
+    if (type === CASE && !canReadCounselingCases(profile)) throw casesForbidden();
     const { author: _a, school: _s, ...populate } = DETAIL_POPULATE[type];
     const resource = await strapi.documents(CONTENT_UIDS[type]).findOne({
       documentId: review.submission.resourceDocumentId,
@@ -171,13 +179,15 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
    * submitted. Locks the round (so finalising waits for the score, or the score sees the round finalised),
    * then the review.
    */
-  async score(userId: number, documentId: string, input: ScoreInput, profile?: CallerProfile) {
+  async score(actor: Actor, documentId: string, input: ScoreInput) {
+    const userId = accountOf(actor).id;
+    const profile = actor;
     const located: { id: number; submission: { resourceType: ContentType; round: { documentId: string } | null } | null } | null = await strapi.db.query(REVIEW_UID).findOne({
       where: { documentId, reviewer: { id: userId } },
       populate: { submission: { populate: { round: { select: ['documentId'] } } } },
     });
     if (!located) return null;
-    if (located.submission?.resourceType === CASE && profile && !canReadCounselingCases(profile)) throw casesForbidden();
+    if (located.submission?.resourceType === CASE && !canReadCounselingCases(profile)) throw casesForbidden();
     if (typeof input.comment !== 'string' || !input.comment.trim() || input.comment.length > 4000) {
       throw fieldError('comment', 'comment is required: text of at most 4000 characters');
     }
@@ -203,6 +213,6 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
       });
       if (changed.count !== 1) throw new ConflictError('This review is already scored; a review is scored once');
     });
-    return this.getMine(userId, documentId, profile);
+    return this.getMine(actor, documentId);
   },
 }));

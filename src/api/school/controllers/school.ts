@@ -1,11 +1,9 @@
 import { factories } from '@strapi/strapi';
-import { rejectJsonFilters } from '../../../shared/query-guards';
+import { readRequest } from '../../../platform/request';
 
 export default factories.createCoreController('api::school.school', () => ({
   async find(ctx) {
-    await this.validateQuery(ctx);
-    const query = await this.sanitizeQuery(ctx);
-    rejectJsonFilters(strapi, 'api::school.school', query.filters);
+    const { query } = await readRequest(strapi, this, ctx, 'api::school.school');
     // No client-driven populate: a school list never drags its teachers along.
     const { results, pagination } = await strapi.service('api::school.school').find({ ...query, populate: {} });
     const sanitized = await this.sanitizeOutput(results, ctx);
@@ -13,9 +11,7 @@ export default factories.createCoreController('api::school.school', () => ({
   },
 
   async findOne(ctx) {
-    await this.validateQuery(ctx);
-    const query = await this.sanitizeQuery(ctx);
-    rejectJsonFilters(strapi, 'api::school.school', query.filters);
+    const { query } = await readRequest(strapi, this, ctx, 'api::school.school');
     const entity = await strapi.service('api::school.school').findOne(ctx.params.id, { ...query, populate: {} });
     if (!entity) return ctx.notFound('School not found');
     const sanitized = await this.sanitizeOutput(entity, ctx);

@@ -1,8 +1,8 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CONTENT_UIDS, type ContentType, type GradeBand } from '../../../content/curriculum';
+import { ConflictError } from '../../../shared/errors';
 import {
-  ConflictError,
   assertTransition,
   awardLevel,
   rankCandidates,
@@ -14,6 +14,8 @@ import {
 } from '../../../library/selection';
 import { decide } from '../../../library/decide';
 import { lockName, lockRows } from '../../../shared/sql';
+import { isResearcher, type Actor } from '../../../platform/actor';
+import type { Query } from '../../../platform/request';
 
 const ROUND_UID = 'api::selection-round.selection-round';
 const SUBMISSION_UID = 'api::submission.submission';
@@ -68,9 +70,24 @@ interface ResourceSnapshot {
   themes: { documentId: string }[];
 }
 
+/** Teachers see rounds once they are open; drafts are the researchers' work in progress. */
+const visibleTo = (actor: Actor) => (isResearcher(actor) ? {} : { status: { $ne: 'draft' } });
+const LIST_POPULATE = { library: { fields: ['key', 'nameZh', 'nameEn', 'resourceType', 'target'] }, rubric: true };
+
 export default factories.createCoreService(ROUND_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
   async get(documentId: string) {
     return strapi.documents(ROUND_UID).findOne({ documentId, populate: ROUND_POPULATE }) as Promise<Round | null>;
+  },
+
+  async listFor(actor: Actor, query: Query) {
+    const scope = visibleTo(actor);
+    const filters = query.filters ? { $and: [query.filters, scope] } : scope;
+    return strapi.service(ROUND_UID).find({ ...query, filters, populate: LIST_POPULATE }) as Promise<{ results: unknown[]; pagination: unknown }>;
+  },
+
+  async getFor(actor: Actor, documentId: string) {
+    const round = await this.get(documentId);
+    return round && (round.status !== 'draft' || isResearcher(actor)) ? round : null;
   },
 
   async createRound(data: RoundInput) {

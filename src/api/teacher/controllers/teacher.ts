@@ -1,5 +1,6 @@
 import { factories } from '@strapi/strapi';
-import { rejectJsonFilters } from '../../../shared/query-guards';
+import { readRequest } from '../../../platform/request';
+import { accountOf } from '../../../platform/actor';
 import { importRoster } from '../../../platform/roster-import';
 import { uploadedFile } from '../../../shared/multipart';
 import { confirmMhPost } from '../../../platform/mh-post';
@@ -12,9 +13,7 @@ const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'
 
 export default factories.createCoreController('api::teacher.teacher', () => ({
   async find(ctx) {
-    await this.validateQuery(ctx);
-    const query = await this.sanitizeQuery(ctx);
-    rejectJsonFilters(strapi, 'api::teacher.teacher', query.filters);
+    const { query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
     const { results, pagination } = await strapi
       .service('api::teacher.teacher')
       .find({ ...query, populate: TEACHER_POPULATE });
@@ -24,22 +23,25 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
 
   /** POST /teachers/import (multipart field "file", CSV or XLSX; ?dryRun=true) — coordinators. */
   async import(ctx) {
+    const { actor } = await readRequest(strapi, {}, ctx, 'api::teacher.teacher');
     const file = uploadedFile(ctx, 'file');
     if (!file) return ctx.badRequest('Attach the roster as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
     const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dryRun ?? '').toLowerCase());
-    const report = await importRoster(strapi, { filePath: file.filepath, actor: ctx.state.user, dryRun });
+    const report = await importRoster(strapi, { filePath: file.filepath, actor: accountOf(actor), dryRun });
     ctx.status = !dryRun && report.created > 0 ? 201 : 200;
     ctx.body = { data: report };
   },
 
   /** POST /teachers/:id/confirm-mh-post — researchers confirm a mental-health post (dual control, audited, never their own). */
   async confirmMhPost(ctx) {
-    const result = await confirmMhPost(strapi, ctx.state.user, String(ctx.params.id));
+    const { actor } = await readRequest(strapi, {}, ctx, 'api::teacher.teacher');
+    const result = await confirmMhPost(strapi, accountOf(actor), String(ctx.params.id));
     ctx.body = { data: result };
   },
 
   /** POST /teachers/:id/resend-activation — coordinators: a new one-time code goes to the teacher's email; the answer is the delivery status only. */
   async resendActivation(ctx) {
+    const { actor } = await readRequest(strapi, {}, ctx, 'api::teacher.teacher');
     const teacher = await strapi.db.query('api::teacher.teacher').findOne({
       where: { documentId: String(ctx.params.id) },
       select: ['documentId', 'name', 'staffNumber'],
@@ -49,14 +51,12 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
     if (!teacher.user) throw new ConflictError('This teacher has no login account');
     const { delivery, activated } = await reissueActivation(strapi, teacher.user.id, teacher.name);
     if (activated) throw new ConflictError('This account is already activated; the teacher can change the password or ask an administrator');
-    await audit(strapi, { entityType: 'teacher', entityDocumentId: teacher.documentId, action: 'resend-activation', actor: ctx.state.user, after: { delivery } });
+    await audit(strapi, { entityType: 'teacher', entityDocumentId: teacher.documentId, action: 'resend-activation', actor: accountOf(actor), after: { delivery } });
     ctx.body = { data: { staffNumber: teacher.staffNumber, delivery } };
   },
 
   async findOne(ctx) {
-    await this.validateQuery(ctx);
-    const query = await this.sanitizeQuery(ctx);
-    rejectJsonFilters(strapi, 'api::teacher.teacher', query.filters);
+    const { query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
     const entity = await strapi
       .service('api::teacher.teacher')
       .findOne(ctx.params.id, { ...query, populate: TEACHER_POPULATE });

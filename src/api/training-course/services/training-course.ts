@@ -1,8 +1,9 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
-import type { CallerProfile } from '../../../platform/actor';
-import { fieldError } from '../../../shared/enum-set';
+import { accountOf, isCoordinator, type Actor } from '../../../platform/actor';
+import type { Query } from '../../../platform/request';
+import { fieldError } from '../../../shared/errors';
 import { audit } from '../../../shared/audit';
 import { asDecision } from '../../../shared/decision';
 import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../shared/sql';
@@ -14,7 +15,6 @@ type Input = Record<string, unknown>;
 type CourseData = Modules.Documents.Params.Data.Input<typeof COURSE_UID>;
 type CreditCategory = Modules.Documents.Params.Data.Input<typeof CREDIT_UID>['category'];
 /** The signed-in account (users-permissions) making the decision. */
-interface Actor { id: number; documentId: string; username?: string }
 /** The columns of a course row these decisions read. */
 interface CourseRow {
   id: number;
@@ -34,7 +34,21 @@ interface CompletionResult { teacher: string; creditRecord: string; hours: numbe
 
 const CATEGORY_BY_MODE: Record<string, CreditCategory> = { online: 'online', clinical_shadowing: 'clinical_shadowing', in_person: 'topic_training', blended: 'topic_training' };
 
+const visibleTo = (actor: Actor) => (isCoordinator(actor) ? {} : { courseStatus: { $ne: 'planned' } });
+
 export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Teachers see courses once they are announced; planned courses are the coordinators' work in progress. */
+  async listFor(actor: Actor, query: Query) {
+    const visible = visibleTo(actor);
+    const filters = query.filters ? { $and: [query.filters, visible] } : visible;
+    return strapi.service(COURSE_UID).find({ ...query, filters, populate: ['modules'] }) as Promise<{ results: unknown[]; pagination: unknown }>;
+  },
+
+  async getFor(actor: Actor, documentId: string) {
+    const { results } = (await strapi.service(COURSE_UID).find({ filters: { $and: [{ documentId }, visibleTo(actor)] }, populate: ['modules'] })) as { results: unknown[] };
+    return results[0] ?? null;
+  },
+
   // The course rules (module hours, dates, school year, capacity) live in the training guard, which every
   // Document Service write passes through: this REST path and the admin panel share them.
   async createCourse(data: Input) {
@@ -54,7 +68,9 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
    * conditional UPDATE (enrolled_count < capacity), atomic on SQLite and PostgreSQL alike, so concurrent
    * enrolments cannot overbook; a unique key stops a teacher enrolling twice.
    */
-  async enrol(profile: CallerProfile, user: Actor, documentId: string) {
+  async enrol(actor: Actor, documentId: string) {
+    const profile = actor;
+    const user = accountOf(actor);
     const teacher = profile.teacher!;
     const key = `${documentId}:${teacher.documentId}`;
     return asDecision('enrol', () => strapi.db.transaction(async ({ trx }) => {
@@ -86,7 +102,8 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
   },
 
   /** A coordinator marks teachers as having completed the course, which credits its hours (approved). */
-  async complete(user: Actor, documentId: string, teacherDocumentIds: unknown) {
+  async complete(actor: Actor, documentId: string, teacherDocumentIds: unknown) {
+    const user = accountOf(actor);
     if (!Array.isArray(teacherDocumentIds) || teacherDocumentIds.length === 0 || teacherDocumentIds.some((id) => typeof id !== 'string')) {
       throw fieldError('teachers', 'teachers must be a non-empty array of teacher documentIds');
     }
