@@ -104,6 +104,11 @@ test('the reference keys are unique in the database itself', async () => {
   const indexes = await knex.raw(app!.strapi.db.dialect.client === 'postgres' ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'themes'" : 'PRAGMA index_list(themes)');
   const names = (Array.isArray(indexes) ? indexes : indexes.rows).map((index: { name: string }) => index.name);
   expect(names).toContain('themes_slug_key_unique');
-  await expect(knex('themes').insert({ ...copy, document_id: 'duplicate-theme-row' })).rejects.toThrow();
+  let inserted: unknown = null;
+  try { inserted = await knex('themes').insert({ ...copy, document_id: 'duplicate-theme-row' }); } catch { inserted = 'threw'; }
+  if (inserted !== 'threw') {
+    const info = app!.strapi.db.dialect.client === 'postgres' ? null : { master: await knex.raw("select name, sql from sqlite_master where tbl_name = 'themes'"), rows: await knex('themes').where({ slug: row.slug }).select('id', 'slug', 'document_id'), copy, file: app!.strapi.config.get('database.connection.connection') };
+    throw new Error(JSON.stringify(info, null, 1));
+  }
 });
 
