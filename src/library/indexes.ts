@@ -1,5 +1,6 @@
 import type { Core, UID } from '@strapi/strapi';
 import { keys } from './selection';
+import { ensureUniqueIndex } from '../shared/sql';
 
 type Where = Record<string, unknown>;
 // The rows each backfill reads, with the relations its populate names (null when the relation is empty).
@@ -21,10 +22,9 @@ export async function ensureSelectionIndexes(strapi: Core.Strapi) {
   await backfill<EntryRow>(strapi, 'api::library-entry.library-entry', 'entryKey', {}, { library: { select: ['documentId'] } },
     (row) => (row.library ? keys.entry(row.library.documentId, row.resourceDocumentId) : null));
 
-  const knex = strapi.db.connection;
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS submissions_live_key_unique ON submissions (live_key)');
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS reviews_assignment_key_unique ON reviews (assignment_key)');
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS library_entries_entry_key_unique ON library_entries (entry_key)');
+  await ensureUniqueIndex(strapi, 'api::submission.submission', 'liveKey', 'submissions_live_key_unique');
+  await ensureUniqueIndex(strapi, 'api::review.review', 'assignmentKey', 'reviews_assignment_key_unique');
+  await ensureUniqueIndex(strapi, 'api::library-entry.library-entry', 'entryKey', 'library_entries_entry_key_unique');
 }
 
 async function backfill<Row>(strapi: Core.Strapi, uid: UID.ContentType, field: string, where: Where, populate: Where, keyOf: (row: Row) => string | null) {

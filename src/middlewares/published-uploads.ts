@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import { jsonAsText } from '../shared/sql';
+import { jsonAsText, morphTable, tableOf } from '../shared/sql';
 
 /**
  * `/uploads` serves published media only. A Media Library file (or one of its resized formats) is served to
@@ -27,22 +27,23 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     const knex = strapi.db.connection;
     // A resized format's URL sits in the original's `formats` JSON; LIKE on the quoted URL finds it.
     const escaped = url.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const files: { id: number }[] = await knex('files')
+    const files: { id: number }[] = await knex(tableOf(strapi, 'plugin::upload.file'))
       .where('url', url)
       .orWhereRaw(`${jsonAsText(strapi, 'formats')} LIKE ? ESCAPE '\\'`, [`%"${escaped}"%`])
       .select('id')
       .limit(5);
     if (files.length === 0) return 'unknown';
-    const uses: { related_id: number; related_type: string }[] = await knex('files_related_mph')
-      .whereIn('file_id', files.map((f) => f.id))
-      .select('related_id', 'related_type');
+    const related = morphTable(strapi, 'plugin::upload.file', 'related');
+    const uses: { relatedId: number; relatedType: string }[] = await knex(related.name)
+      .whereIn(related.own, files.map((f) => f.id))
+      .select({ relatedId: related.id, relatedType: related.type });
     for (const use of uses) {
-      const meta = strapi.db.metadata.get(use.related_type as never) as { tableName: string; attributes: Record<string, unknown> } | undefined;
-      const contentType = strapi.contentTypes[use.related_type as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } } | undefined;
+      const meta = strapi.db.metadata.get(use.relatedType as never) as { tableName: string; attributes: Record<string, unknown> } | undefined;
+      const contentType = strapi.contentTypes[use.relatedType as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } } | undefined;
       // Only content types decide publication; a component's media is judged unpublished (none carry media today).
       if (!meta || !contentType) continue;
       if (!contentType.options?.draftAndPublish) return 'public';
-      const row = await knex(meta.tableName).where('id', use.related_id).whereNotNull('published_at').first('id');
+      const row = await knex(meta.tableName).where('id', use.relatedId).whereNotNull('published_at').first('id');
       if (row) return 'public';
     }
     return 'unpublished';

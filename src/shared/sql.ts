@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { randomBytes } from 'crypto';
 
-/**
- * The one place where our SQL differs between the databases: reading a JSON column as text, so that
- * `LIKE '%"homeroom"%'` works on both (SQLite stores JSON as text; PostgreSQL as jsonb).
+/*
+ * Where our SQL differs between SQLite and PostgreSQL, and where table, column and join-table names come
+ * from (the ORM's metadata): JSON as text, row and name locks, unique violations, bulk inserts, unique
+ * indexes and the triggers that protect rows. tests/platform/sql.test.ts runs every function on both.
  */
+
+/** Reading a JSON column as text, so that `LIKE '%"homeroom"%'` works on both (SQLite: text; PostgreSQL: jsonb). */
 export function jsonAsText(strapi: Core.Strapi, column: string): string {
   return strapi.db.dialect.client === 'postgres' ? `CAST(${column} AS TEXT)` : column;
 }
@@ -127,4 +130,89 @@ export function newDocumentIds(count: number): string[] {
     ids[i] = id;
   }
   return ids;
+}
+
+/** The column of an attribute, from the ORM's metadata (never guessed from its name). */
+export function columnOf(strapi: Core.Strapi, uid: string, attribute: string): string {
+  const column = (strapi.db.metadata.get(uid).attributes[attribute] as { columnName?: string } | undefined)?.columnName;
+  if (!column) throw new Error(`${uid} has no column for "${attribute}"`);
+  return column;
+}
+
+/**
+ * A unique index on one column of a content type, named `<table>_<column>_unique` unless a name is given;
+ * idempotent. Strapi checks `unique` attributes in the application only, so a race could pass it.
+ */
+export async function ensureUniqueIndex(strapi: Core.Strapi, uid: string, attribute: string, name?: string) {
+  const table = tableOf(strapi, uid);
+  const column = columnOf(strapi, uid, attribute);
+  await strapi.db.connection.raw('CREATE UNIQUE INDEX IF NOT EXISTS ?? ON ?? (??)', [name ?? `${table}_${column}_unique`, table, column]);
+}
+
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Rows of `table` that no UPDATE or DELETE may touch, whatever the client (raw SQL included): a trigger
+ * raises `message`. PostgreSQL: one plpgsql function and trigger `<table>_append_only`; SQLite: triggers
+ * `<table>_no_update` and `<table>_no_delete`. Idempotent.
+ */
+export async function ensureAppendOnly(strapi: Core.Strapi, table: string, message: string) {
+  const knex = strapi.db.connection;
+  if (strapi.db.dialect.client === 'postgres') {
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_${table}_append_only() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION ${sqlText(message)} USING ERRCODE = 'raise_exception'; END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION xinyu_${table}_append_only()`);
+    return;
+  }
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, ${sqlText(message)}); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, ${sqlText(message)}); END`);
+}
+
+export interface FrozenRows {
+  /** Trigger name stem: PostgreSQL `<table>_<name>`; SQLite `<table>_<name>_no_update` / `_no_delete`. */
+  name: string;
+  /** Rows whose `column` holds one of `values` are frozen… */
+  column: string;
+  values: string[];
+  /** …for these columns (an UPDATE changing another column passes) and for DELETE. */
+  columns: string[];
+  editMessage: string;
+  deleteMessage: string;
+}
+
+/** Rows that a state freezes, for every client (raw SQL included), through BEFORE UPDATE/DELETE triggers. Idempotent. */
+export async function ensureFrozenRows(strapi: Core.Strapi, table: string, frozen: FrozenRows) {
+  const knex = strapi.db.connection;
+  const values = frozen.values.map(sqlText).join(', ');
+  if (strapi.db.dialect.client === 'postgres') {
+    const changed = frozen.columns.map((c) => `NEW.${c} IS DISTINCT FROM OLD.${c}`).join(' OR ');
+    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_${table}_${frozen.name}() RETURNS trigger AS $$
+      BEGIN
+        IF OLD.${frozen.column} IN (${values}) THEN
+          IF TG_OP = 'DELETE' THEN RAISE EXCEPTION ${sqlText(frozen.deleteMessage)}; END IF;
+          IF ${changed} THEN RAISE EXCEPTION ${sqlText(frozen.editMessage)}; END IF;
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE OR REPLACE TRIGGER ${table}_${frozen.name} BEFORE UPDATE OR DELETE ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION xinyu_${table}_${frozen.name}()`);
+    return;
+  }
+  const changed = frozen.columns.map((c) => `NEW.${c} IS NOT OLD.${c}`).join(' OR ');
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS ${table}_${frozen.name}_no_update BEFORE UPDATE ON ${table}
+    WHEN OLD.${frozen.column} IN (${values}) AND (${changed})
+    BEGIN SELECT RAISE(ABORT, ${sqlText(frozen.editMessage)}); END`);
+  await knex.raw(`CREATE TRIGGER IF NOT EXISTS ${table}_${frozen.name}_no_delete BEFORE DELETE ON ${table}
+    WHEN OLD.${frozen.column} IN (${values})
+    BEGIN SELECT RAISE(ABORT, ${sqlText(frozen.deleteMessage)}); END`);
+}
+
+/** A polymorphic join table (the Media Library's `related`): its name, its own column and the target's type and id columns. */
+export function morphTable(strapi: Core.Strapi, uid: string, attribute: string) {
+  const { joinTable: table } = strapi.db.metadata.get(uid).attributes[attribute] as {
+    joinTable: { name: string; joinColumn: { name: string }; morphColumn: { typeColumn: { name: string }; idColumn: { name: string } } };
+  };
+  return { name: table.name, own: table.joinColumn.name, type: table.morphColumn.typeColumn.name, id: table.morphColumn.idColumn.name };
 }

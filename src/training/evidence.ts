@@ -4,6 +4,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { fieldError } from '../shared/errors';
+import { morphTable } from '../shared/sql';
 import { isCoordinator, isTeacher, type CallerProfile } from '../platform/actor';
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
@@ -178,14 +179,15 @@ export function withEvidenceUrl<T>(data: T): T {
  */
 export async function migrateUploadedEvidence(strapi: Core.Strapi): Promise<number> {
   const knex = strapi.db.connection;
-  if (!(await knex.schema.hasTable('files_related_mph'))) return 0;
-  const links = await knex('files_related_mph').where({ related_type: CREDIT_UID, field: 'evidence' }).select('file_id', 'related_id');
+  const related = morphTable(strapi, 'plugin::upload.file', 'related');
+  if (!(await knex.schema.hasTable(related.name))) return 0;
+  const links: { file_id: number; related_id: number }[] = await knex(related.name).where({ [related.type]: CREDIT_UID, field: 'evidence' }).select({ file_id: related.own, related_id: related.id });
   let moved = 0;
   for (const link of links) {
     const file: { id: number; name: string; url: string; provider: string } | null = await strapi.db.query('plugin::upload.file').findOne({ where: { id: link.file_id } });
     const record: (EvidenceLink & { id: number }) | null = await strapi.db.query(CREDIT_UID).findOne({ where: { id: link.related_id }, populate: { teacher: { select: ['documentId'] }, evidence: true } });
     if (!file) {
-      await knex('files_related_mph').where({ file_id: link.file_id, related_type: CREDIT_UID, field: 'evidence' }).delete();
+      await knex(related.name).where({ [related.own]: link.file_id, [related.type]: CREDIT_UID, field: 'evidence' }).delete();
       continue;
     }
     let bytes: Buffer | null = null;
@@ -211,8 +213,8 @@ export async function migrateUploadedEvidence(strapi: Core.Strapi): Promise<numb
     } else if (!bytes) {
       strapi.log.warn(`Credit evidence upload ${file.id} (${file.url}) has no bytes on disk; the link is dropped.`);
     }
-    await knex('files_related_mph').where({ file_id: file.id, related_type: CREDIT_UID, field: 'evidence' }).delete();
-    const stillUsed = await knex('files_related_mph').where({ file_id: file.id }).first();
+    await knex(related.name).where({ [related.own]: file.id, [related.type]: CREDIT_UID, field: 'evidence' }).delete();
+    const stillUsed = await knex(related.name).where({ [related.own]: file.id }).first();
     if (!stillUsed) await strapi.plugin('upload').service('upload').remove(file);
   }
   if (moved) strapi.log.info(`Moved ${moved} credit evidence file(s) from the upload plugin into the private files directory`);

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../shared/errors';
-import { insertRows, joinTable, newDocumentIds, tableOf } from '../shared/sql';
+import { columnOf, ensureAppendOnly, ensureFrozenRows, ensureUniqueIndex, insertRows, joinTable, newDocumentIds, tableOf } from '../shared/sql';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
 /** More than this in one record is a typing error, not a course (a full 跟岗进修 term is well under it). */
@@ -120,15 +120,14 @@ export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi[
 
 /** Database-level uniqueness where concurrent requests could race past an application check. */
 export async function ensureTrainingIndexes(strapi: Core.Strapi) {
-  const knex = strapi.db.connection;
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS enrolments_enrolment_key_unique ON enrolments (enrolment_key)');
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS credit_records_external_ref_unique ON credit_records (external_ref)');
+  await ensureUniqueIndex(strapi, 'api::enrolment.enrolment', 'enrolmentKey', 'enrolments_enrolment_key_unique');
+  await ensureUniqueIndex(strapi, CREDIT_UID, 'externalRef', 'credit_records_external_ref_unique');
   // Strapi checks `unique` attributes in the application only; serials and codes must never repeat.
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_serial_number_unique ON certificates (serial_number)');
-  await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS certificates_verification_code_unique ON certificates (verification_code)');
+  await ensureUniqueIndex(strapi, 'api::certificate.certificate', 'serialNumber', 'certificates_serial_number_unique');
+  await ensureUniqueIndex(strapi, 'api::certificate.certificate', 'verificationCode', 'certificates_verification_code_unique');
   // A record is reversed at most once: one row in the reverses link per reversed record.
-  const reverses = joinTable(strapi, 'api::credit-record.credit-record', 'reverses');
-  await knex.raw(`CREATE UNIQUE INDEX IF NOT EXISTS credit_records_reversed_once ON ?? (??)`, [reverses.name, reverses.other]);
+  const reverses = joinTable(strapi, CREDIT_UID, 'reverses');
+  await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS credit_records_reversed_once ON ?? (??)`, [reverses.name, reverses.other]);
   await ensureLedgerTriggers(strapi);
 }
 
@@ -138,39 +137,16 @@ export async function ensureTrainingIndexes(strapi: Core.Strapi) {
  * hours or status of an approved or rejected row, or deletes it.
  */
 export async function ensureLedgerTriggers(strapi: Core.Strapi) {
-  const knex = strapi.db.connection;
-  if (strapi.db.dialect.client === 'postgres') {
-    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_audit_events_append_only() RETURNS trigger AS $$
-      BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'raise_exception'; END $$ LANGUAGE plpgsql`);
-    await knex.raw(`CREATE OR REPLACE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
-      FOR EACH ROW EXECUTE FUNCTION xinyu_audit_events_append_only()`);
-    await knex.raw(`CREATE OR REPLACE FUNCTION xinyu_credit_records_decided() RETURNS trigger AS $$
-      BEGIN
-        IF OLD.status IN ('approved', 'rejected') THEN
-          IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'a decided credit record is never deleted; reverse it'; END IF;
-          IF NEW.status IS DISTINCT FROM OLD.status OR NEW.hours IS DISTINCT FROM OLD.hours OR NEW.category IS DISTINCT FROM OLD.category
-             OR NEW.date IS DISTINCT FROM OLD.date OR NEW.school_year IS DISTINCT FROM OLD.school_year OR NEW.source IS DISTINCT FROM OLD.source THEN
-            RAISE EXCEPTION 'a decided credit record is never edited; reverse it';
-          END IF;
-        END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
-      END $$ LANGUAGE plpgsql`);
-    await knex.raw(`CREATE OR REPLACE TRIGGER credit_records_decided BEFORE UPDATE OR DELETE ON credit_records
-      FOR EACH ROW EXECUTE FUNCTION xinyu_credit_records_decided()`);
-    return;
-  }
-  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
-  await knex.raw(`CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`);
-  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_update BEFORE UPDATE ON credit_records
-    WHEN OLD.status IN ('approved', 'rejected') AND (NEW.status IS NOT OLD.status OR NEW.hours IS NOT OLD.hours OR NEW.category IS NOT OLD.category
-      OR NEW.date IS NOT OLD.date OR NEW.school_year IS NOT OLD.school_year OR NEW.source IS NOT OLD.source)
-    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never edited; reverse it'); END`);
-  await knex.raw(`CREATE TRIGGER IF NOT EXISTS credit_records_decided_no_delete BEFORE DELETE ON credit_records
-    WHEN OLD.status IN ('approved', 'rejected')
-    BEGIN SELECT RAISE(ABORT, 'a decided credit record is never deleted; reverse it'); END`);
+  await ensureAppendOnly(strapi, tableOf(strapi, 'api::audit-event.audit-event'), 'audit_events is append-only');
+  const column = (attribute: string) => columnOf(strapi, CREDIT_UID, attribute);
+  await ensureFrozenRows(strapi, tableOf(strapi, CREDIT_UID), {
+    name: 'decided',
+    column: column('status'),
+    values: ['approved', 'rejected'],
+    columns: ['status', 'hours', 'category', 'date', 'schoolYear', 'source'].map(column),
+    editMessage: 'a decided credit record is never edited; reverse it',
+    deleteMessage: 'a decided credit record is never deleted; reverse it',
+  });
 }
 
 /**
@@ -181,9 +157,13 @@ export async function ensureLedgerTriggers(strapi: Core.Strapi) {
  */
 export async function migrateCourseStatus(strapi: Core.Strapi) {
   const knex = strapi.db.connection;
-  if (!(await knex.schema.hasTable('training_courses')) || !(await knex.schema.hasColumn('training_courses', 'status'))) return;
-  if (!(await knex.schema.hasColumn('training_courses', 'course_status'))) {
-    await knex.schema.alterTable('training_courses', (table) => table.string('course_status'));
+  // Register runs before the ORM's metadata exists (and the old column is in no metadata): the names are the
+  // content type's collection and Strapi's snake_case of the attribute.
+  const table = strapi.getModel('api::training-course.training-course').collectionName ?? 'training_courses';
+  const column = 'course_status';
+  if (!(await knex.schema.hasTable(table)) || !(await knex.schema.hasColumn(table, 'status'))) return;
+  if (!(await knex.schema.hasColumn(table, column))) {
+    await knex.schema.alterTable(table, (t) => t.string(column));
   }
-  await knex('training_courses').whereNull('course_status').update({ course_status: knex.ref('status') });
+  await knex(table).whereNull(column).update({ [column]: knex.ref('status') });
 }

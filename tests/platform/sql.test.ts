@@ -1,5 +1,5 @@
 import { startApp, createUser, type TestApp } from '../helpers/strapi';
-import { insertRows, isUniqueViolation, joinTable, jsonAsText, lockName, lockRows, newDocumentIds, tableOf } from '../../src/shared/sql';
+import { columnOf, ensureAppendOnly, ensureFrozenRows, ensureUniqueIndex, insertRows, isUniqueViolation, joinTable, jsonAsText, lockName, lockRows, morphTable, newDocumentIds, tableOf } from '../../src/shared/sql';
 
 // src/shared/sql.ts is where SQLite and PostgreSQL differ. CI runs this file on both databases, so each
 // function's two implementations are exercised against the real database.
@@ -132,4 +132,59 @@ test('lockRows: a second transaction locking the same row waits for the first', 
   const uid = 'api::theme.theme';
   const theme = await app.strapi.db.connection(tableOf(app.strapi, uid)).first('id');
   expect(await secondWaitsForFirst((trx) => lockRows(app.strapi, trx, uid, 'id', [theme.id]))).toEqual(['first locked', 'first done', 'second locked']);
+});
+
+test('columnOf, ensureUniqueIndex and morphTable read names from the metadata', async () => {
+  const knex = app.strapi.db.connection;
+  expect(columnOf(app.strapi, 'api::credit-record.credit-record', 'schoolYear')).toBe('school_year');
+  expect(() => columnOf(app.strapi, 'api::credit-record.credit-record', 'noSuchField')).toThrow('no column');
+  await ensureUniqueIndex(app.strapi, 'api::theme.theme', 'nameEn', 'themes_probe_unique');
+  await ensureUniqueIndex(app.strapi, 'api::theme.theme', 'nameEn', 'themes_probe_unique'); // idempotent
+  const theme = await knex('themes').first();
+  const { id: _id, document_id: _d, slug: _s, ...copy } = theme;
+  const clash = await knex('themes').insert({ ...copy, slug: 'probe-copy', document_id: 'probe-copy' }).then(() => null, (error) => error);
+  expect(isUniqueViolation(clash)).toBe(true);
+  const related = morphTable(app.strapi, 'plugin::upload.file', 'related');
+  expect(await knex.schema.hasTable(related.name)).toBe(true);
+  for (const column of [related.own, related.type, related.id]) expect(await knex.schema.hasColumn(related.name, column)).toBe(true);
+});
+
+describe('row protections hold for raw SQL on this database', () => {
+  const LOG = 'sql_probe_log';
+  const STATE = 'sql_probe_state';
+  beforeAll(async () => {
+    const knex = app.strapi.db.connection;
+    await knex.schema.createTable(LOG, (table) => { table.increments('id'); table.string('line'); });
+    await knex.schema.createTable(STATE, (table) => { table.increments('id'); table.string('state'); table.integer('amount'); table.string('note'); });
+    await ensureAppendOnly(app.strapi, LOG, 'the probe log is append-only');
+    await ensureAppendOnly(app.strapi, LOG, 'the probe log is append-only'); // idempotent
+    const frozen = { name: 'settled', column: 'state', values: ['settled'], columns: ['state', 'amount'], editMessage: "a settled row's amount is fixed", deleteMessage: 'a settled row stays' };
+    await ensureFrozenRows(app.strapi, STATE, frozen);
+    await ensureFrozenRows(app.strapi, STATE, frozen);
+  });
+  const refused = (promise: PromiseLike<unknown>) => Promise.resolve(promise).then(() => null, (error: Error) => error.message);
+
+  test('append-only: inserts pass; every update and delete is refused with the message', async () => {
+    const knex = app.strapi.db.connection;
+    await knex(LOG).insert([{ line: 'a' }, { line: 'b' }]);
+    expect(await refused(knex(LOG).update({ line: 'x' }))).toMatch('the probe log is append-only');
+    expect(await refused(knex(LOG).where({ line: 'a' }).delete())).toMatch('the probe log is append-only');
+    expect((await knex(LOG).orderBy('id').select('line')).map((r) => r.line)).toEqual(['a', 'b']);
+  });
+
+  test('frozen rows: a settled row keeps its state and amount and is never deleted; other columns and other rows change', async () => {
+    const knex = app.strapi.db.connection;
+    await knex(STATE).insert([{ state: 'open', amount: 1, note: 'n' }, { state: 'settled', amount: 2, note: 'n' }]);
+    const settled = () => knex(STATE).where({ state: 'settled' });
+    expect(await refused(settled().update({ amount: 3 }))).toMatch("a settled row's amount is fixed");
+    expect(await refused(settled().update({ state: 'open' }))).toMatch("a settled row's amount is fixed");
+    expect(await refused(settled().delete())).toMatch('a settled row stays');
+    await settled().update({ note: 'noted' });
+    await knex(STATE).where({ state: 'open' }).update({ amount: 10 });
+    await knex(STATE).where({ state: 'open' }).update({ state: 'settled' });
+    expect(await knex(STATE).orderBy('id').select('state', 'amount', 'note')).toEqual([
+      { state: 'settled', amount: 10, note: 'n' },
+      { state: 'settled', amount: 2, note: 'noted' },
+    ]);
+  });
 });
