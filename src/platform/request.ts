@@ -53,9 +53,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => !!va
  * read `data` (validated and sanitized against the schema, or as the route declared it) → the actor, resolved
  * once per request. Controllers then call a service with { actor, query, data }; scoping is the service's.
  */
-export async function readRequest(strapi: Core.Strapi, controller: PipelineController, ctx: Context, uid: UID.ContentType, options: RequestOptions = {}): Promise<ParsedRequest> {
+export async function readRequest(strapi: Core.Strapi, controller: PipelineController, ctx: Context, uid?: UID.ContentType, options: RequestOptions = {}): Promise<ParsedRequest> {
   let query: Query = {};
   if (controller.validateQuery && controller.sanitizeQuery) {
+    if (!uid) throw new Error('readRequest: a query is read against a content type');
     await controller.validateQuery(ctx);
     query = (await controller.sanitizeQuery(ctx)) as Query;
     rejectJsonFilters(strapi, uid, query.filters);

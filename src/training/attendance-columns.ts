@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { CREDIT_CATEGORIES, MAX_HOURS_PER_RECORD, roundHours, schoolYearOf } from './ledger';
+import { CREDIT_CATEGORIES, MAX_HOURS_PER_RECORD, hoursProblem, roundHours, schoolYearOf, type HoursProblem } from './ledger';
 import type { Cell } from '../shared/spreadsheet';
 
 /** Header names as exported by training platforms and typed in Excel, Chinese and English. */
@@ -104,10 +104,15 @@ export function parseRow(row: number, cells: Cell[], columns: ColumnMap, today: 
 
   const rawHours = cell('hours');
   const hours = typeof rawHours === 'number' ? rawHours : Number(text('hours'));
-  if (text('hours') === '' || !Number.isFinite(hours)) errors.push({ row, column: 'hours', reason: `"${text('hours')}" is not a number` });
-  else if (hours <= 0) errors.push({ row, column: 'hours', reason: `${hours} is not positive` });
-  else if (hours > MAX_HOURS_PER_RECORD) errors.push({ row, column: 'hours', reason: `${hours} is more than ${MAX_HOURS_PER_RECORD} in one record` });
-  else if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) errors.push({ row, column: 'hours', reason: `${hours} has more than one decimal` });
+  // The ledger's hours rule (training/ledger.ts), worded for a row of a sheet.
+  const problem = text('hours') === '' ? 'not-a-number' : hoursProblem(hours);
+  const HOURS_REASON: Record<HoursProblem, string> = {
+    'not-a-number': `"${text('hours')}" is not a number`,
+    'not-positive': `${hours} is not positive`,
+    'too-many': `${hours} is more than ${MAX_HOURS_PER_RECORD} in one record`,
+    'too-many-decimals': `${hours} has more than one decimal`,
+  };
+  if (problem) errors.push({ row, column: 'hours', reason: HOURS_REASON[problem] });
 
   const rawCategory = text('category');
   const category = CATEGORY_LABELS[rawCategory] ?? (CREDIT_CATEGORIES as readonly string[]).find((c) => c === rawCategory.toLowerCase());

@@ -26,13 +26,24 @@ export function assertSchoolYear(value: unknown, field = 'schoolYear'): string {
 /** Credit hours are kept to one decimal (学时 are recorded as 2.5, never 2.47). */
 export const roundHours = (hours: number) => Math.round(hours * 10) / 10;
 
-/** Positive hours with at most one decimal, up to the sane maximum. */
+/** The ledger's rule for hours in one record: positive, at most one decimal, at most MAX_HOURS_PER_RECORD. */
+export type HoursProblem = 'not-a-number' | 'not-positive' | 'too-many-decimals' | 'too-many';
+export function hoursProblem(hours: unknown): HoursProblem | null {
+  if (typeof hours !== 'number' || !Number.isFinite(hours)) return 'not-a-number';
+  if (hours <= 0) return 'not-positive';
+  if (hours > MAX_HOURS_PER_RECORD) return 'too-many';
+  if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) return 'too-many-decimals';
+  return null;
+}
+
+/** Positive hours with at most one decimal, up to the sane maximum (the rule above, as a 400 naming the field). */
 export function assertHours(value: unknown, field = 'hours'): number {
   const hours = typeof value === 'string' ? Number(value) : value;
-  if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0) throw fieldError(field, `${field} must be a positive number`);
-  if (Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) throw fieldError(field, `${field} has at most one decimal (e.g. 2.5)`);
-  if (hours > MAX_HOURS_PER_RECORD) throw fieldError(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
-  return roundHours(hours);
+  const problem = hoursProblem(hours);
+  if (problem === 'not-a-number' || problem === 'not-positive') throw fieldError(field, `${field} must be a positive number`);
+  if (problem === 'too-many-decimals') throw fieldError(field, `${field} has at most one decimal (e.g. 2.5)`);
+  if (problem === 'too-many') throw fieldError(field, `${field} is at most ${MAX_HOURS_PER_RECORD} in one record`);
+  return roundHours(hours as number);
 }
 
 export const sameHours = (a: number, b: number) => Math.round(a * 10) === Math.round(b * 10);

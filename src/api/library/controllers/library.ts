@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile, canReadCounselingCases } from '../../../platform/actor';
+import { canReadCounselingCases } from '../../../platform/actor';
 import { forbidden } from '../../../shared/errors';
 import { readRequest, schemaTools } from '../../../platform/request';
 import { CONTENT_UIDS } from '../../../content/curriculum';
@@ -26,7 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!library) return ctx.notFound(`No library "${ctx.params.key}"`);
     const uid = CONTENT_UIDS[library.resourceType];
     // Before the query is looked at: whatever a non-reader asks of the cases library, the answer is 403.
-    const profile = await callerProfile(strapi, ctx);
+    const { actor: profile } = await readRequest(strapi, {}, ctx);
     if (library.resourceType === 'counseling-case' && !canReadCounselingCases(profile)) {
       throw forbidden('Counselling cases are for researchers and mental-health teachers');
     }

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { callerProfile } from '../../../platform/actor';
+import { readRequest } from '../../../platform/request';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx) {
-    const profile = await callerProfile(strapi, ctx);
+    const { actor: profile } = await readRequest(strapi, {}, ctx);
     ctx.body = await strapi.service('api::search.search').searchFor(profile, ctx.query);
   },
 });

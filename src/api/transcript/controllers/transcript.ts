@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { callerProfile } from '../../../platform/actor';
+import { readRequest } from '../../../platform/request';
 import type transcriptService from '../services/transcript';
 
 type TranscriptService = ReturnType<typeof transcriptService>;
@@ -9,7 +9,7 @@ type TranscriptService = ReturnType<typeof transcriptService>;
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /me/transcript?schoolYear=2025-2026 — the caller's own hours. */
   async mine(ctx: Context) {
-    const profile = await callerProfile(strapi, ctx);
+    const { actor: profile } = await readRequest(strapi, {}, ctx);
     if (!profile.teacher) throw new errors.NotFoundError('This account has no teacher profile, so no transcript');
     ctx.body = { data: await (strapi.service('api::transcript.transcript') as TranscriptService).forTeacher(profile.teacher.documentId, ctx.query.schoolYear) };
   },
