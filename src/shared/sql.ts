@@ -84,6 +84,9 @@ const sqliteValue = (value: unknown) => (value instanceof Date ? value.getTime()
  * each row (document_id), because RETURNING's order is not promised.
  */
 export async function insertRows(strapi: Core.Strapi, trx: Knex, table: string, rows: Row[], key?: string): Promise<number[]> {
+  // On SQLite the rows go straight to the transaction's connection; outside one, that connection would be
+  // taken from the pool and never given back.
+  if (!(trx as { isTransaction?: boolean }).isTransaction) throw new Error('insertRows runs inside strapi.db.transaction');
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]);
   if (strapi.db.dialect.client !== 'postgres') {

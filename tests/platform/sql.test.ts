@@ -48,6 +48,11 @@ test('insertRows returns each row’s id in the rows’ order and stores the val
   expect(typeof a.flag).toBe(typeof b.flag);
 });
 
+test('insertRows refuses to run outside a transaction (it would hold a pooled SQLite connection)', async () => {
+  await expect(insertRows(app.strapi, app.strapi.db.connection, PROBE, probeRows(1, 7000), 'document_id')).rejects.toThrow('inside strapi.db.transaction');
+  expect(await app.strapi.db.connection(PROBE).where('n', 7000).first()).toBeUndefined();
+});
+
 test('insertRows inside a transaction that fails leaves nothing', async () => {
   const before = Number((await app.strapi.db.connection(PROBE).count({ n: '*' }))[0].n);
   const rows = probeRows(50, 100);
