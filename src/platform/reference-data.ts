@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { isUniqueViolation } from '../shared/sql';
+import { columnOf, ensureUniqueIndex, isUniqueViolation, tableOf } from '../shared/sql';
 import themesFile from '../../database/reference/themes.json';
 import tagsFile from '../../database/reference/five-education-tags.json';
 import librariesFile from '../../database/reference/libraries.json';
@@ -53,15 +53,15 @@ export async function ensureReferenceKeys(strapi: Core.Strapi) {
     ['api::requirement-rule.requirement-rule', 'position'],
   ];
   for (const [uid, field] of keys) {
-    const meta = strapi.db.metadata.get(uid);
-    const column = (meta.attributes[field] as { columnName?: string }).columnName ?? field;
-    const index = `${meta.tableName}_${column}_key_unique`;
+    const table = tableOf(strapi, uid);
+    const column = columnOf(strapi, uid, field);
+    const index = `${table}_${column}_key_unique`;
     try {
-      await strapi.db.connection.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ?? ON ?? (??)`, [index, meta.tableName, column]);
+      await ensureUniqueIndex(strapi, uid, field, index);
     } catch (error) {
       // Only stored duplicates are tolerated; anything else stops the boot.
       if (!isUniqueViolation(error)) throw error;
-      strapi.log.warn(`${meta.tableName}.${column} holds duplicates; remove them so ${index} can be built: ${(error as Error).message}`);
+      strapi.log.warn(`${table}.${column} holds duplicates; remove them so ${index} can be built: ${(error as Error).message}`);
     }
   }
 }

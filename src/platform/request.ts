@@ -2,7 +2,7 @@ import type { Core, UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { callerProfile, type Actor } from './actor';
-import { rejectIdentityPredicates, rejectJsonFilters } from '../shared/query-guards';
+import { dataNotAnObject, isPlainObject, rejectIdentityPredicates, rejectJsonFilters } from '../shared/query-guards';
 
 /** A sanitized content-API query (filters, sort, fields, pagination…). */
 export type Query = Record<string, unknown> & { filters?: unknown; sort?: unknown };
@@ -45,8 +45,6 @@ export function schemaTools(strapi: Core.Strapi, uid: UID.ContentType): Pipeline
   return tools as unknown as PipelineController;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
-
 /**
  * The one request pipeline of every custom controller, in the order of Strapi's core controller:
  * validate the query → sanitize it → refuse filters on JSON fields (and, under blind review, on identities) →
@@ -66,9 +64,7 @@ export async function readRequest(strapi: Core.Strapi, controller: PipelineContr
   if (options.data) {
     const raw = (ctx.request as { body?: { data?: unknown } }).body?.data;
     if (options.requireData && !isPlainObject(raw)) throw new errors.ValidationError('Missing "data" object in request body');
-    if (raw !== undefined && !isPlainObject(raw)) {
-      throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
-    }
+    if (raw !== undefined && !isPlainObject(raw)) throw dataNotAnObject();
     data = isPlainObject(raw) ? raw : {};
     if (options.data === 'schema') {
       await controller.validateInput!(data, ctx);

@@ -50,7 +50,10 @@ const NUMERIC_TYPES = new Set(['integer', 'biginteger', 'float', 'decimal']);
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 const isScalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
-const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** 400 for a body whose `data` is not an object, naming it. */
+export const dataNotAnObject = () => new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
 /** qs turns `[0]`, `[1]` into an array, but past 20 items into an object with numeric keys. */
 const listOf = (value: unknown): unknown[] | null =>
   Array.isArray(value) ? value : isPlainObject(value) && Object.keys(value).every((key) => /^\d+$/.test(key)) ? Object.values(value) : null;
@@ -230,7 +233,7 @@ export function acceptsData(keys: string[], { topLevel = [] as string[] } = {}) 
     const extra = Object.keys(body).find((key) => key !== 'data' && !topLevel.includes(key));
     if (extra) throw new errors.ValidationError(`${extra} is not accepted here; send { "data": { ${keys.join(', ')} } }`, { errors: [{ path: [extra], message: 'not accepted here', name: 'ValidationError' }] });
     if (body.data !== undefined) {
-      if (!isPlainObject(body.data)) throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
+      if (!isPlainObject(body.data)) throw dataNotAnObject();
       const unknown = Object.keys(body.data).find((key) => !keys.includes(key));
       if (unknown) {
         const accepted = keys.length ? `; this route takes ${keys.join(', ')}` : '; this route takes no data';
@@ -239,14 +242,4 @@ export function acceptsData(keys: string[], { topLevel = [] as string[] } = {}) 
     }
     return next();
   };
-}
-
-/** The same for a content type's own create and update: Strapi's input validation names unknown keys. */
-export async function validateData(controller: { validateInput?: Core.CoreAPI.Controller.Base['validateInput'] }, ctx: RequestContext) {
-  const body = ctx.request.body ?? {};
-  if (body.data !== undefined && !isPlainObject(body.data)) {
-    throw new errors.ValidationError('data must be an object', { errors: [{ path: ['data'], message: 'must be an object', name: 'ValidationError' }] });
-  }
-  await controller.validateInput!(body.data ?? {}, ctx);
-  return body.data ?? {};
 }
