@@ -23,11 +23,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       jwtSecret: env('JWT_SECRET'),
       jwt: { expiresIn: env('JWT_EXPIRES_IN', '7d') },
-      // Sign-in and password routes: at most `max` requests per client IP and route per `interval` ms.
-      ratelimit: {
-        interval: env.int('AUTH_RATELIMIT_INTERVAL_MS', 60_000),
-        max: env.int('AUTH_RATELIMIT_MAX', 10),
-      },
+      // Sign-in and password routes are limited by src/shared/rate-limits.ts (config/rate-limits.ts), which
+      // replaces the plugin's in-process limiter so that several instances share one budget.
       register: { allowedFields: [] },
     },
   },

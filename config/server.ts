@@ -9,7 +9,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   app: {
     keys: env.array('APP_KEYS'),
   },
-  // With several instances, set CRON_ENABLED=false on all but one so scheduled jobs run once.
+  // Every instance may run cron: each scheduled run is claimed by one instance in Redis (src/jobs.ts).
   cron: { enabled: env.bool('CRON_ENABLED', true) },
   // No update checks: bureaus run offline or behind firewalls, and upgrades are a reviewed change.
   logger: { updates: { enabled: false } },

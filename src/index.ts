@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { loadDemoData, shouldLoadDemoData } from '../database/demo/load';
 import { acquireBootLock, releaseBootLock } from './shared/boot-lock';
+import { startCluster, stopCluster } from './shared/cluster';
+import { useSharedRateLimits } from './shared/rate-limits';
 import { useLocalOutboxWithoutSmtp } from './shared/email-outbox';
 import { cacheApiTokenMisses, configureAuthCache, subscribeAuthCacheInvalidation } from './platform/sign-in-cache';
 import { configureReadCaches } from './shared/read-cache';
@@ -17,11 +19,15 @@ import { mhPostMiddleware } from './platform/mh-post';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training/ledger';
 import { trainingGuardMiddleware } from './training/guard';
 import { migrateUploadedEvidence } from './training/evidence';
+import { scheduleJobs } from './jobs';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // Held from before Strapi creates its tables until our bootstrap is done (several instances, one database).
     await acquireBootLock(strapi);
+    // Redis when configured; from here on every write reaches the caches of every instance.
+    await startCluster(strapi);
+    useSharedRateLimits(strapi);
     guardEveryRoute(strapi);
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
@@ -48,8 +54,9 @@ export default {
     }
   },
 
-  async destroy() {
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
     await releaseBootLock();
+    await stopCluster(strapi);
   },
 };
 
@@ -69,6 +76,7 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await ensureSelectionIndexes(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
+  scheduleJobs(strapi);
 
   if (await shouldLoadDemoData(strapi)) {
     await loadDemoData(strapi);

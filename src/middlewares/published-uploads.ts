@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import { onChange } from '../shared/cluster';
 import { jsonAsText, morphTable, tableOf } from '../shared/sql';
 
 /**
@@ -16,12 +17,8 @@ type Verdict = 'public' | 'unpublished' | 'unknown';
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   const cache = new Map<string, { verdict: Verdict; until: number }>();
-  // A publish, unpublish or edit on this instance is seen at once; other instances' within TTL_MS.
-  strapi.documents.use(async (context, next) => {
-    const result = await next();
-    if (context.action !== 'findMany' && context.action !== 'findOne' && context.action !== 'findFirst' && context.action !== 'count') cache.clear();
-    return result;
-  });
+  // A publish, unpublish or edit on any instance is seen at once (src/shared/cluster.ts).
+  onChange(strapi, '*', () => cache.clear());
 
   const fileVerdict = async (url: string): Promise<Verdict> => {
     const knex = strapi.db.connection;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { onChange } from '../shared/cluster';
 import { loadCallerProfile, type CallerAccount } from './actor';
 import { subscribeTokenRevocation, withTokenRevocation, type AuthResult, type Strategy, type StrategyContext } from './token-revocation';
 
@@ -10,11 +11,11 @@ export { withStampedTokens } from './token-revocation';
  * permissions and compiles them into an ability: four queries and a CASL compile, more than most of our
  * endpoints cost themselves. A successful result is kept per token for `ttlMs` (capped at the token's
  * own expiry). Writes to users, roles, permissions or teacher profiles clear this instance's cache at
- * once; other instances see such a change within `ttlMs` (blocking a user takes effect within seconds):
+ * once, and every other instance's through Redis (src/shared/cluster.ts); should a message be lost, the
+ * change is seen within `ttlMs` anyway:
  * a background renewal re-reads everything — the account (with its role and `tokensValidAfter`,
- * src/auth-cache/revocation.ts), the role's permissions and the caller profile (role, teacher positions,
+ * ./token-revocation.ts), the role's permissions and the caller profile (role, teacher positions,
  * school) — and never carries the old profile over, so nothing a cached entry says is older than `ttlMs`.
- * All invalidation enters through `invalidateAuth` (one place, for a later cross-instance channel).
  */
 interface Entry {
   result: AuthResult;
@@ -46,7 +47,7 @@ export function configureAuthCache(options: { ttlMs?: number; maxEntries?: numbe
 /**
  * The single entry point for "an account, role, permission or teacher profile changed": every cached sign-in
  * and caller profile of this instance is dropped, and sign-ins being read right now are not cached.
- * (Propagating this to other instances — e.g. over Redis — belongs here.)
+ * Called for changes on any instance (subscribeAuthCacheInvalidation).
  */
 export function invalidateAuth() {
   generation += 1;
@@ -173,30 +174,17 @@ export function withAuthCache(strategy: Strategy): Strategy {
   };
 }
 
+/** What a sign-in depends on: the account, its role and permissions, and the teacher profile behind it. */
+const AUTH_MODELS = ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher'];
+
 /**
  * Accounts, roles, permissions and teacher profiles: any write to them empties the cache; writes that change
  * a password, a block, a role or a teacher's positions also end the account's earlier tokens (revocation.ts).
  */
 export function subscribeAuthCacheInvalidation(strapi: Core.Strapi) {
   subscribeTokenRevocation(strapi);
-  const clearAuthCache = async () => {
-    invalidateAuth();
-    // Inside a transaction (the Document Service writes in one) the change is not visible to other requests
-    // until it commits: a sign-in read between now and then would see the old account and be cached. So the
-    // cache is emptied again once the transaction commits.
-    if (strapi.db.inTransaction()) {
-      await strapi.db.transaction(async ({ onCommit }) => {
-        onCommit(invalidateAuth);
-      });
-    }
-  };
-  strapi.db.lifecycles.subscribe({
-    models: ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher'],
-    afterCreate: clearAuthCache,
-    afterCreateMany: clearAuthCache,
-    afterUpdate: clearAuthCache,
-    afterUpdateMany: clearAuthCache,
-    afterDelete: clearAuthCache,
-    afterDeleteMany: clearAuthCache,
-  });
+  // On this instance at once and again after commit (a sign-in read in between would see the old account),
+  // and on every other instance through src/shared/cluster.ts.
+  onChange(strapi, AUTH_MODELS, invalidateAuth);
 }
+

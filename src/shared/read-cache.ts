@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import { onChange } from './cluster';
 
 /*
- * Small in-process caches for hot, shared reads (the published-content lists, search results). An entry is
- * dropped when any write to a model it depends on goes through the query engine in this instance (Document
- * Service, admin panel, db.query — lifecycles see them all), and in any case after `ttlMs`, which bounds how
- * stale another instance can be. Values are stored as given: callers must not mutate what they get back.
+ * Small in-process caches for hot, shared reads (the published-content lists, search results). A cache is
+ * emptied when a model it depends on changes, on this instance or another (src/shared/cluster.ts: lifecycles,
+ * raw-SQL writers that report themselves, and Redis between instances), and an entry lives `ttlMs` at most in
+ * any case. Values are stored as given: callers must not mutate what they get back.
  */
 export interface ReadCache<T> {
   get(key: string): T | undefined;
@@ -51,15 +52,8 @@ function createReadCache<T>(strapi: Core.Strapi, models: string[]): ReadCache<T>
     // A computation started before the write must not be joined by readers arriving after it.
     inflight.clear();
   };
-  strapi.db.lifecycles.subscribe({
-    models,
-    afterCreate: invalidate,
-    afterCreateMany: invalidate,
-    afterUpdate: invalidate,
-    afterUpdateMany: invalidate,
-    afterDelete: invalidate,
-    afterDeleteMany: invalidate,
-  });
+  // Writes on this instance (at once and after commit) and on every other one (src/shared/cluster.ts).
+  onChange(strapi, models, invalidate);
   const cache: ReadCache<T> = {
     get(key) {
       const entry = entries.get(key);

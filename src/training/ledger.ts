@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { fieldError } from '../shared/errors';
+import { changed } from '../shared/cluster';
 import { columnOf, ensureAppendOnly, ensureFrozenRows, ensureUniqueIndex, insertRows, joinTable, newDocumentIds, tableOf } from '../shared/sql';
 
 export const CREDIT_CATEGORIES = ['topic_training', 'school_based', 'online', 'clinical_shadowing', 'wellbeing_activity', 'other'] as const;
@@ -58,6 +59,7 @@ export function creditSnapshot(record: { [field in SnapshotField]?: unknown } | 
 
 
 const CREDIT_UID = 'api::credit-record.credit-record';
+const AUDIT_UID = 'api::audit-event.audit-event';
 
 /** A credit record written in bulk (imports): already validated, its teacher and course resolved to ids. */
 export interface NewCreditRecord {
@@ -85,34 +87,36 @@ export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi[
   if (records.length === 0) return [];
   const now = new Date();
   const documentIds = newDocumentIds(records.length);
-  const ids = await insertRows(strapi, trx, tableOf(strapi, CREDIT_UID), records.map((r, i) => ({
-    document_id: documentIds[i],
+  // Column names from the metadata, as every other raw write (src/shared/sql.ts).
+  const rowOf = (uid: string, values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([attribute, value]) => [columnOf(strapi, uid, attribute), value]));
+  const ids = await insertRows(strapi, trx, tableOf(strapi, CREDIT_UID), records.map((r, i) => rowOf(CREDIT_UID, {
+    documentId: documentIds[i],
     category: r.category,
     hours: r.hours,
     date: r.date,
-    school_year: r.schoolYear,
+    schoolYear: r.schoolYear,
     source: r.source,
     status: r.status,
-    decided_at: r.status === 'approved' ? now : null,
+    decidedAt: r.status === 'approved' ? now : null,
     note: r.note,
-    external_ref: r.externalRef,
-    created_at: now,
-    updated_at: now,
-    published_at: now,
-  })), 'document_id');
+    externalRef: r.externalRef,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: now,
+  })), columnOf(strapi, CREDIT_UID, 'documentId'));
   const auditIds = newDocumentIds(records.length);
-  await insertRows(strapi, trx, tableOf(strapi, 'api::audit-event.audit-event'), records.map((r, i) => ({
-    document_id: auditIds[i],
-    entity_type: 'credit-record',
-    entity_document_id: documentIds[i],
+  await insertRows(strapi, trx, tableOf(strapi, AUDIT_UID), records.map((r, i) => rowOf(AUDIT_UID, {
+    documentId: auditIds[i],
+    entityType: 'credit-record',
+    entityDocumentId: documentIds[i],
     action,
-    actor_username: actor.username,
+    actorUsername: actor.username,
     at: now,
     before: null,
     after: JSON.stringify({ ...creditSnapshot({ documentId: documentIds[i], category: r.category, hours: r.hours, date: r.date, schoolYear: r.schoolYear, source: r.source, status: r.status, note: r.note, externalRef: r.externalRef }), ...r.context }),
-    created_at: now,
-    updated_at: now,
-    published_at: now,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: now,
   })));
   const link = async (attribute: string, other: (r: NewCreditRecord) => number | null) => {
     const table = joinTable(strapi, CREDIT_UID, attribute);
@@ -126,6 +130,8 @@ export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi[
   await link('course', (r) => r.courseId);
   await link('submittedBy', () => actor.id);
   await link('decidedBy', (r) => (r.status === 'approved' ? actor.id : null));
+  // Written past the lifecycles: tell the caches (here and on every instance) after commit.
+  await changed(strapi, [CREDIT_UID, AUDIT_UID]);
   return documentIds;
 }
 

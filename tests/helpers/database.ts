@@ -29,8 +29,7 @@ function postgresAdminConfig() {
   };
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const client = (process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres';
+export async function createTestDatabase({ client = (process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres' } = {}): Promise<TestDatabase> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
 
   if (client === 'sqlite') {

@@ -25,9 +25,9 @@ async function boot(): Promise<Core.Strapi> {
   return instance;
 }
 
-/** Boots the real app on a fresh database of the configured kind (DATABASE_CLIENT=sqlite|postgres). */
-export async function startApp({ demo = false }: { demo?: boolean } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/** Boots the real app on a fresh database of the configured kind (DATABASE_CLIENT=sqlite|postgres, or `client`). */
+export async function startApp({ demo = false, client }: { demo?: boolean; client?: 'sqlite' | 'postgres' } = {}): Promise<TestApp> {
+  const db = await createTestDatabase(client ? { client } : {});
   db.applyEnv();
   process.env.DEMO_DATA = demo ? 'true' : 'false';
   if (demo && !process.env.DEMO_ACCOUNTS_FILE) {

@@ -4,6 +4,7 @@ import { CONTENT_TYPE_BY_UID, CONTENT_UIDS, isContentUid, type ContentType, type
 import { indexTerms, queryTerms } from './tokenize';
 import { highlightSnippet } from './snippet';
 import { cached, readCache } from '../../shared/read-cache';
+import { changed, runExclusive } from '../../shared/cluster';
 
 /*
  * Full-text search over published curriculum content: an inverted index in two plain tables, ranked with
@@ -13,6 +14,8 @@ import { cached, readCache } from '../../shared/read-cache';
  */
 export const DOCUMENTS_TABLE = 'search_documents';
 export const POSTINGS_TABLE = 'search_postings';
+/** The index's own name for change notices: a rebuild writes its tables with raw SQL (src/shared/cluster.ts). */
+const SEARCH_INDEX = 'search-index';
 const TITLE_WEIGHT = 3;
 const BODY_LIMIT = 20_000;
 const BM25_K1 = 1.2;
@@ -195,15 +198,41 @@ export async function rebuildSearchIndexIfEmpty(strapi: Core.Strapi): Promise<nu
   if (Number(n) > 0) return 0;
   let published = 0;
   for (const uid of Object.values(CONTENT_UIDS)) published += await strapi.documents(uid).count({ status: 'published' });
-  return published > 0 ? rebuildSearchIndex(strapi) : 0;
+  return published > 0 ? ((await rebuildSearchIndex(strapi)) ?? 0) : 0;
+}
+
+/**
+ * The scheduled check (nightly): the index holds one row per published document of each type, or it is
+ * rebuilt — a restore, a bulk load past the Document Service or a crash mid-rebuild leaves it short.
+ */
+export async function checkSearchIndex(strapi: Core.Strapi): Promise<{ consistent: boolean; indexed: number | null }> {
+  const rows: { content_type: string; n: number | string }[] = await strapi.db.connection(DOCUMENTS_TABLE).select('content_type').count({ n: '*' }).groupBy('content_type');
+  const inIndex = new Map(rows.map((row) => [row.content_type, Number(row.n)]));
+  for (const uid of Object.values(CONTENT_UIDS)) {
+    const published = await strapi.documents(uid).count({ status: 'published' });
+    if ((inIndex.get(CONTENT_TYPE_BY_UID[uid]) ?? 0) !== published) return { consistent: false, indexed: await rebuildSearchIndex(strapi) };
+  }
+  return { consistent: true, indexed: null };
 }
 
 /**
  * Rebuilds the whole index from the published documents (after a restore, a bulk load or a change of
  * tokenizer): a page of documents is read with one query per relation and written with bulk inserts,
- * so 12,000 documents take seconds, not minutes.
+ * so 12,000 documents take seconds, not minutes. One rebuild at a time across every instance: null when
+ * one is already running elsewhere. Every instance's cached search results are dropped when it is done.
  */
-export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
+export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (indexed: number) => void): Promise<number | null> {
+  const outcome = await runExclusive(strapi, 'search-index-rebuild', async () => {
+    try {
+      return await rebuildNow(strapi, onProgress);
+    } finally {
+      await changed(strapi, [SEARCH_INDEX]);
+    }
+  }, { leaseMs: 60_000 });
+  return outcome.ran ? outcome.result : null;
+}
+
+async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
   const knex = strapi.db.connection;
   await knex(POSTINGS_TABLE).delete();
   await knex(DOCUMENTS_TABLE).delete();
@@ -266,7 +295,7 @@ export interface SearchResult {
  * so they are cached until the next write to any curriculum document (src/read-cache).
  */
 export async function search(strapi: Core.Strapi, params: SearchParams): Promise<SearchResult> {
-  const cache = readCache<SearchResult>(strapi, 'search', Object.values(CONTENT_UIDS));
+  const cache = readCache<SearchResult>(strapi, 'search', [...Object.values(CONTENT_UIDS), SEARCH_INDEX]);
   return cached(cache, JSON.stringify(params), () => runSearch(strapi, params));
 }
 

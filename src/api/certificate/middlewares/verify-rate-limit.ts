@@ -1,17 +1,7 @@
-import { RateLimit, Stores } from 'koa2-ratelimit';
-import { errors } from '@strapi/utils';
+import { rateLimitMiddleware } from '../../../shared/rate-limits';
 
 /**
- * Public verification is rate-limited per client IP (default 30 a minute), with its own counter store,
- * so nobody can enumerate codes; the code space (≈100 bits) does the rest.
+ * Public verification is rate-limited per client IP (default 30 a minute, config/rate-limits.ts), shared by
+ * every instance through Redis, so nobody can enumerate codes; the code space (≈100 bits) does the rest.
  */
-export default (config: { interval?: number; max?: number } = {}) =>
-  RateLimit.middleware({
-    interval: config.interval ?? Number(process.env.VERIFY_RATELIMIT_INTERVAL_MS ?? 60_000),
-    max: config.max ?? Number(process.env.VERIFY_RATELIMIT_MAX ?? 30),
-    prefixKey: 'certificate-verify',
-    store: new Stores.Memory(),
-    handler() {
-      throw new errors.RateLimitError();
-    },
-  });
+export default rateLimitMiddleware('certificateVerify');

@@ -7,6 +7,7 @@ import { fieldError } from '../../../shared/errors';
 import { audit } from '../../../shared/audit';
 import { asDecision } from '../../../shared/decision';
 import { isUniqueViolation, lockName, lockRows, tableOf } from '../../../shared/sql';
+import { changed as reportChange } from '../../../shared/cluster';
 
 const COURSE_UID = 'api::training-course.training-course';
 const ENROLMENT_UID = 'api::enrolment.enrolment';
@@ -88,6 +89,8 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
       const table = strapi.db.metadata.get(COURSE_UID).tableName;
       const taken = await trx(table).where('id', course.id).where('enrolled_count', '<', trx.ref('capacity')).increment('enrolled_count', 1);
       if (!taken) throw new ConflictError('The course is full', { capacity: course.capacity });
+      // The seat count was written past the lifecycles: caches here and on every instance hear of it after commit.
+      await reportChange(strapi, [COURSE_UID]);
       const enrolment = await strapi.documents(ENROLMENT_UID).create({
         data: { course: course.documentId, teacher: teacher.documentId, enrolmentKey: key, status: 'enrolled', enrolledAt: new Date() },
         populate: { course: { fields: ['title', 'code'] } },
@@ -126,6 +129,7 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
         // Conditional update as well as the lock: only an enrolment still `enrolled` becomes completed.
         const changed = await trx(tableOf(strapi, ENROLMENT_UID)).where({ id: enrolment.id, status: 'enrolled' }).update({ status: 'completed', completed_at: new Date() });
         if (!changed) throw new ConflictError(`teacher ${teacherDocumentId} has already completed ${course.code}`);
+        await reportChange(strapi, [ENROLMENT_UID]);
         const record = await strapi.documents(CREDIT_UID).create({
           data: {
             teacher: teacherDocumentId,
