@@ -54,7 +54,7 @@ async function drive({ url, requests, connections, duration, warmup, pid }) {
   const rss = stop();
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) throw new Error(`${failed} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  return { requests: result.requests.total, rps: result.requests.total / duration, ...percentiles(latencies), rss, bytes: result.throughput.total / Math.max(1, result.requests.total) };
+  return { requests: result.requests.total, rps: result.requests.total / duration, ...percentiles(latencies), rss, bytes: result.throughput.total / Math.max(1, result.requests.total), latencies };
 }
 
 /** The compliance statement run bare on its own connection, one after another, for `duration` seconds. */

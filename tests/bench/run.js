@@ -197,6 +197,57 @@ async function freePort() {
   });
 }
 
+/** Redis for the two-instance pass: REDIS_URL, else the local default; null when none answers. */
+async function reachableRedis() {
+  const Redis = require('ioredis');
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    await client.ping();
+    return url;
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The multi-instance topology (README, "Running beyond one machine"): two server processes on the loaded
+ * database and one Redis. Each path is driven first at one instance with 16 clients (the other idle), then
+ * with the same 16 clients spread over both (8 + 8); latencies are merged before percentiles are taken.
+ */
+async function twoInstancePass({ env, plans, args, redisUrl }) {
+  const { drive, percentiles } = require('./measure');
+  const prefix = `xinyu-bench-${process.pid}-${Date.now()}:`;
+  const servers = [];
+  const rows = [];
+  try {
+    for (let i = 0; i < 2; i += 1) {
+      const port = await freePort();
+      const server = await startServer({ ...env, PORT: String(port), REDIS_URL: redisUrl, REDIS_PREFIX: prefix }, false, args.heapMb);
+      servers.push({ ...server, url: `http://127.0.0.1:${port}` });
+    }
+    const warmup = Math.min(2, args.duration);
+    for (const plan of plans) {
+      process.stdout.write(`  ${plan.path} · one instance of two (Redis) · 16 clients… `);
+      const one = await drive({ url: servers[0].url, requests: plan.requests, connections: 16, duration: args.duration, warmup, pid: servers[0].child.pid });
+      console.log(`${one.rps.toFixed(1)} req/s, p95 ${one.p95.toFixed(1)} ms`);
+      process.stdout.write(`  ${plan.path} · two instances · 8 + 8 clients… `);
+      const halves = await Promise.all(servers.map((server) => drive({ url: server.url, requests: plan.requests, connections: 8, duration: args.duration, warmup, pid: server.child.pid })));
+      const merged = percentiles(halves.flatMap((h) => h.latencies));
+      const rps = halves.reduce((sum, h) => sum + h.rps, 0);
+      console.log(`${rps.toFixed(1)} req/s, p95 ${merged.p95.toFixed(1)} ms`);
+      rows.push({ path: plan.path, variant: 'one instance, Redis on', clients: 16, rps: one.rps, p50: one.p50, p95: one.p95, p99: one.p99, rss: one.rss, ratio: '1× (one instance)' });
+      rows.push({ path: plan.path, variant: 'two instances, one Redis', clients: '8 + 8', rps, ...merged, rss: Math.max(...halves.map((h) => h.rss)), ratio: `${(rps / one.rps).toFixed(2)}× one instance` });
+    }
+  } finally {
+    for (const server of servers) await stopServer(server.child);
+  }
+  return rows;
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(`answer check failed: ${message}`);
 }
@@ -295,8 +346,16 @@ async function main() {
       check(response.ok, `import answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
       return { seconds, rss: stop(), body: body.data ?? body };
     };
-    // Profiling: one path, nothing recorded.
-    if (args.only) {
+    const clusterPlans = plans.filter((p) => p.variant.startsWith('ours') && ['lesson list', 'search', 'transcript'].includes(p.path));
+    const clusterNote = (redisUrl) => `Two-instance pass: two server processes on the same ${args.database === 'postgres' ? 'PostgreSQL' : 'SQLite'} database and one Redis (${redisUrl}), load generator on the same ${require('os').cpus().length}-core machine; the 8 + 8 row spreads the 16 clients over both, its ratio is against one of the two instances driven alone in the same pass. With one core per process (two servers, autocannon), the second instance adds little on this machine: the pass shows the topology works and what it costs, not how it scales on separate machines.`;
+    if (args.only === 'cluster') {
+      await stopServer(child);
+      const redisUrl = await reachableRedis();
+      check(redisUrl, 'the two-instance pass needs Redis (REDIS_URL or 127.0.0.1:6379)');
+      rows.push(...(await twoInstancePass({ env, plans: clusterPlans, args, redisUrl })));
+      notes.push(clusterNote(redisUrl));
+    } else if (args.only) {
+      // Profiling: one path, nothing recorded.
       if (args.only === 'import') {
         for (const label of ['first', 'again']) {
           const run = await importOnce();
@@ -319,13 +378,15 @@ async function main() {
       return;
     }
 
+    if (args.only !== 'cluster') {
     const measured = new Map(); // "path|variant|clients" → result
     const measure = async (plan, variant, serverPid) => {
       for (const connections of [1, 16]) {
         process.stdout.write(`  ${plan.path} · ${variant} · ${connections} client(s)… `);
         const result = await drive({ url, requests: plan.requests, connections, duration: args.duration, warmup: Math.min(2, args.duration), pid: serverPid });
         console.log(`${result.rps.toFixed(1)} req/s, p95 ${result.p95.toFixed(1)} ms`);
-        measured.set(`${plan.path}|${variant}|${connections}`, { path: plan.path, variant, clients: connections, ...result });
+        const { latencies: _latencies, ...summary } = result;
+        measured.set(`${plan.path}|${variant}|${connections}`, { path: plan.path, variant, clients: connections, ...summary });
       }
     };
 
@@ -346,6 +407,9 @@ async function main() {
     check(again.body.imported === 0 && again.body.alreadyImported === info.size.importRows, `re-import adds nothing (got ${JSON.stringify(again.body).slice(0, 200)})`);
     const oursPeak = memoryOf(pid).peak;
     await stopServer(child);
+
+    const redisUrl = await reachableRedis();
+    const clusterRows = redisUrl ? await twoInstancePass({ env, plans: clusterPlans, args, redisUrl }) : [];
 
     // Server B: the stock references, then our lists and search with the read cache off.
     console.log('Booting the reference server (stock routes; READ_CACHE_TTL_MS=0)…');
@@ -410,6 +474,9 @@ async function main() {
     notes.push(`Import rows are rows/s, not req/s: ${info.size.importRows.toLocaleString('en')} rows in ${first.seconds.toFixed(1)} s with validation, idempotency checks and one audit entry per record; the re-import took ${again.seconds.toFixed(1)} s and added 0; one by one through the Document Service the same file would take ${(info.size.importRows / refRate / 60).toFixed(1)} min.`);
     notes.push(`Two server processes, both started with --max-old-space-size=${args.heapMb} (the production setting in the README): the first ran our paths and the import (its peak RSS is the last row); the second, with READ_CACHE_TTL_MS=0, ran the stock references, the “read cache off” rows and the one-by-one import (peak RSS ${referencePeak.toFixed(0)} MB). Both use the same sign-in cache.`);
     notes.push('req/s and latencies are measured by autocannon over loopback after a warm-up; RSS is the server process only (VmRSS sampled every 100 ms; the last row is VmHWM). “read cache off” rows compute every list page and search from the database; the other “ours” rows serve repeated pages and searches from the read cache, which writes invalidate.');
+    rows.push(...clusterRows);
+    notes.push(redisUrl ? clusterNote(redisUrl) : 'Two-instance pass skipped: no Redis answered (set REDIS_URL).');
+    }
   } finally {
     if (child.exitCode === null) await stopServer(child);
   }

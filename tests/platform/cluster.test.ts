@@ -5,7 +5,7 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 import { adminSession, cm, type AdminSession } from '../helpers/admin';
-import { lessonData, themeIds } from '../helpers/content';
+import { lessonData, scriptData, themeIds } from '../helpers/content';
 
 /*
  * Issue 14: two instances on one PostgreSQL database and one Redis behave as one. Instance A runs in this
@@ -53,9 +53,13 @@ async function seenWithin(limitMs: number, check: () => Promise<boolean>): Promi
   }
 }
 
+const savedEnv = { ...process.env };
+
 beforeAll(async () => {
   Object.assign(process.env, { REDIS_URL, REDIS_PREFIX: prefix, AUTH_CACHE_TTL_MS: '10000', READ_CACHE_TTL_MS: '30000' });
   a = await startApp({ client: 'postgres' });
+  // A listens for the whole file, as B does: concurrent requests then share one real socket server.
+  await new Promise<void>((resolve) => a.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
   // B gets the same database, secrets and Redis prefix through the environment.
   const started = await startInstanceB();
   bProcess = started.child;
@@ -75,7 +79,9 @@ afterAll(async () => {
   }
   await redis?.quit();
   await a?.stop();
-  for (const key of ['REDIS_URL', 'REDIS_PREFIX', 'AUTH_CACHE_TTL_MS', 'READ_CACHE_TTL_MS']) delete process.env[key];
+  // This file switched the database to PostgreSQL and set Redis: nothing of that outlives it.
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
 });
 
 const titlesOn = async (client: () => ReturnType<typeof request>, qs: string) => {
@@ -133,6 +139,39 @@ describe('a write on A reaches the read caches of B within 1 s', () => {
     expect(await rebuildSearchIndex(a.strapi)).toBeGreaterThan(0);
     expect(await seenWithin(1000, async () => (await searchOn(b, marker))[0] === `压力管理（新） ${marker}`)).toBeLessThan(1000);
   });
+});
+
+test('blind review: a script submitted on A loses its author on B within 1 s', async () => {
+  const school = await createSchool(a.strapi, { name: `集群实验学校${randomBytes(2).toString('hex')}` });
+  const author = await createUser(a.strapi, { role: 'teacher', teacher: { name: '郑集群', schoolDocumentId: school.documentId, positions: ['mh_fulltime'] } });
+  const marker = `盲审${randomBytes(3).toString('hex')}`;
+  const script = await a.strapi.documents('api::psychodrama-script.psychodrama-script').create({
+    data: { ...scriptData({ title: `校园剧 ${marker}` }), author: author.teacher!.documentId, school: school.documentId } as never,
+    status: 'published',
+  });
+  const library = await a.strapi.db.query('api::library.library').findOne({ where: { key: 'psychodramas' } });
+  const hour = 3600_000;
+  const iso = (offset: number) => new Date(Date.now() + offset).toISOString();
+  const round = await a.http().post('/api/selection-rounds').set(bearer(researcher.jwt)).send({
+    data: {
+      title: `集群盲审 ${marker}`, library: library.documentId, year: new Date(Date.now() + 7 * hour).getUTCFullYear(), quota: 5, minReviews: 1,
+      submissionOpensAt: iso(-hour), submissionClosesAt: iso(hour), reviewDeadline: iso(2 * hour),
+      rubric: [{ key: 'design', name: '设计', weight: 1, minScore: 0, maxScore: 10 }],
+    },
+  });
+  expect(round.status).toBe(201);
+  expect((await a.http().post(`/api/selection-rounds/${round.body.data.documentId}/transition`).set(bearer(researcher.jwt)).send({ data: { status: 'open' } })).status).toBe(200);
+  const authorOnB = async () => {
+    const res = await b().get(`/api/psychodrama-scripts?filters[title][$containsi]=${encodeURIComponent(marker)}`).set(bearer(reader.jwt));
+    expect(res.status).toBe(200);
+    return res.body.data[0]?.author?.name ?? null;
+  };
+  // B caches the list page and the set of resources under review (none of this one yet).
+  expect(await authorOnB()).toBe('郑集群');
+  expect(await authorOnB()).toBe('郑集群');
+  const submitted = await a.http().post('/api/submissions').set(bearer(author.jwt)).send({ data: { round: round.body.data.documentId, resource: script.documentId } });
+  expect(submitted.status).toBe(201);
+  expect(await seenWithin(1000, async () => (await authorOnB()) === null)).toBeLessThan(1000);
 });
 
 describe('a change to an account on A: B refuses the old token within 1 s', () => {
@@ -207,6 +246,7 @@ describe('rate limits are one budget across instances', () => {
   });
 
   test('a successful sign-in gives its attempt back; failures alone use the budget', async () => {
+    await redis.del(`${prefix}rl:auth:/api/auth/local:127.0.0.1`);
     const user = await createUser(a.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
     for (let i = 0; i < 12; i += 1) {
       const res = await (i % 2 ? a.http() : b()).post('/api/auth/local').send({ identifier: user.user.username, password: user.password });
