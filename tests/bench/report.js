@@ -19,9 +19,9 @@ function table(rows) {
   return lines.join('\n');
 }
 
-function markdown({ date, database, scale, size, rows, notes, durations }) {
+function markdown({ date, database, scale, size, rows, notes, durations, only }) {
   return [
-    `### ${date} · ${database} · scale \`${scale}\``,
+    `### ${date} · ${database} · scale \`${scale}\`${only ? ` · only \`--only ${only}\`` : ''}`,
     '',
     `- machine: ${machine()}`,
     `- dataset: ${size.schools.toLocaleString('en')} schools, ${size.teachers.toLocaleString('en')} teachers (and accounts), ${size.creditRecords.toLocaleString('en')} credit records over 3 school years, ${size.courses} courses, ${size.lessons.toLocaleString('en')} lesson plans + ${size.scripts.toLocaleString('en')} scripts (published, each with its draft); import file ${size.importRows.toLocaleString('en')} rows`,

@@ -483,7 +483,7 @@ async function main() {
 
   console.log('');
   console.log(report.table(rows));
-  const text = report.markdown({ date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', database: args.database === 'postgres' ? 'PostgreSQL' : 'SQLite', scale: args.scale, size: info.size, rows, notes, durations: `${(info.loadSeconds ?? 0).toFixed(0)} s (${(info.loadDurations ?? []).join(', ')})` });
+  const text = report.markdown({ date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', database: args.database === 'postgres' ? 'PostgreSQL' : 'SQLite', scale: args.scale, size: info.size, rows, notes, durations: `${(info.loadSeconds ?? 0).toFixed(0)} s (${(info.loadDurations ?? []).join(', ')})`, only: args.only });
   if (args.record) {
     report.append(RESULTS, text);
     console.log(`\nAppended to ${path.relative(appDir, RESULTS)}`);
