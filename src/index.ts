@@ -10,6 +10,8 @@ import { contentRulesMiddleware } from './content/rules';
 import { guardEveryRoute } from './shared/multipart';
 import { syncReferenceData } from './platform/reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './platform/roles-permissions';
+import { registerScopeCondition, syncAdminRoles } from './platform/admin-roles';
+import { staffScopeMiddleware } from './platform/scope';
 import { schoolStagesMiddleware } from './platform/school-stages';
 import { selectionGuardMiddleware } from './library/guard';
 import { ensureSelectionIndexes } from './library/indexes';
@@ -36,6 +38,7 @@ export default {
     // A newly given mental-health post waits for a researcher's confirmation, whatever the write path.
     strapi.documents.use(mhPostMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
+    strapi.documents.use(staffScopeMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
@@ -68,6 +71,10 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
     strapi.log.info(`Roles synced from database/reference/roles.json: ${JSON.stringify(changes)}`);
   }
   await disableSelfRegistration(strapi);
+  // Staff admin roles carry the scope condition, so it exists before they are synced.
+  await registerScopeCondition(strapi);
+  const adminRoles = await syncAdminRoles(strapi);
+  if (adminRoles.created || adminRoles.updated) strapi.log.info(`Admin roles synced from database/reference/admin-roles.json: ${JSON.stringify(adminRoles)}`);
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);

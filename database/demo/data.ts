@@ -50,12 +50,38 @@ export interface DemoAccount {
   schoolCode?: string;
   positions: TeacherPosition[];
   name: string;
+  /** For coordinators and researchers: where they work (city when absent). */
+  scope?: DemoScope;
 }
+
+/** A staff scope as the demo writes it: the city, a district, or a school by code. */
+export type DemoScope = { level: 'city' } | { level: 'district'; district: string } | { level: 'school'; schoolCode: string };
+
+/** Admin-panel staff, one per level and role (database/reference/admin-roles.json), plus one super admin. */
+export interface DemoStaff {
+  email: string;
+  firstname: string;
+  lastname: string;
+  /** An admin role code; `strapi-super-admin` for the super admin. */
+  role: string;
+  scope: DemoScope | null;
+}
+
+export const DEMO_STAFF: DemoStaff[] = [
+  { email: 'admin@demo.xinyu.invalid', firstname: '系统', lastname: '管理员', role: 'strapi-super-admin', scope: null },
+  { email: 'researcher.city@demo.xinyu.invalid', firstname: '周', lastname: '教研', role: 'xinyu-researcher', scope: { level: 'city' } },
+  { email: 'coordinator.city@demo.xinyu.invalid', firstname: '吴', lastname: '培训', role: 'xinyu-coordinator', scope: { level: 'city' } },
+  { email: 'coordinator.donghu@demo.xinyu.invalid', firstname: '郑', lastname: '东湖', role: 'xinyu-coordinator', scope: { level: 'district', district: '东湖区' } },
+  { email: 'coordinator.xishan@demo.xinyu.invalid', firstname: '冯', lastname: '西山', role: 'xinyu-coordinator', scope: { level: 'district', district: '西山县' } },
+  { email: 'lead.qx-dh-001@demo.xinyu.invalid', firstname: '钱', lastname: '校培', role: 'xinyu-school-lead', scope: { level: 'school', schoolCode: 'QX-DH-001' } },
+  { email: 'reviewer@demo.xinyu.invalid', firstname: '何', lastname: '评审', role: 'xinyu-reviewer', scope: { level: 'city' } },
+];
 
 /** Sign-in accounts with known (random) passwords: one per role and per kind of teacher. */
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'demo-researcher', role: 'researcher', positions: [], name: '周教研' },
   { username: 'demo-coordinator', role: 'coordinator', positions: [], name: '吴培训' },
+  { username: 'demo-coordinator-xishan', role: 'coordinator', positions: [], name: '冯西山', scope: { level: 'district', district: '西山县' } },
   { username: 'demo-mh-teacher', role: 'teacher', schoolCode: 'QX-DH-001', positions: ['mh_fulltime'], name: '林心怡' },
   { username: 'demo-mh-parttime', role: 'teacher', schoolCode: 'QX-DH-003', positions: ['mh_parttime', 'subject'], name: '陈向阳' },
   { username: 'demo-homeroom-teacher', role: 'teacher', schoolCode: 'QX-DH-001', positions: ['homeroom', 'subject'], name: '李春晖' },

@@ -3,7 +3,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { DEMO_ACCOUNTS, DEMO_CITY, DEMO_SCHOOLS, STAFF_PATTERN, demoTeacherName } from './data';
+import { DEMO_ACCOUNTS, DEMO_CITY, DEMO_SCHOOLS, DEMO_STAFF, STAFF_PATTERN, demoTeacherName, type DemoScope } from './data';
 import { DEMO_LESSON_PLANS } from './content/lesson-plans';
 import { DEMO_PSYCHODRAMA_SCRIPTS } from './content/psychodrama-scripts';
 import { DEMO_COUNSELING_CASES } from './content/counseling-cases';
@@ -15,6 +15,7 @@ const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
 const SCHOOL_UID = 'api::school.school';
 const TEACHER_UID = 'api::teacher.teacher';
+const SCOPE_UID = 'api::staff-scope.staff-scope';
 const THEME_UID = 'api::theme.theme';
 
 export interface DemoAccountCredentials {
@@ -22,6 +23,10 @@ export interface DemoAccountCredentials {
   password: string;
   role: string;
   positions: string[];
+  /** `admin` for admin-panel staff (they sign in at /admin with `email`); REST accounts have none. */
+  panel?: 'admin';
+  email?: string;
+  scope?: DemoScope | null;
 }
 
 /** Demo content goes only into an empty, non-production database, and can be switched off with DEMO_DATA=false. */
@@ -85,7 +90,8 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
           },
         });
       }
-      credentials.push({ username: account.username, password, role: account.role, positions: account.positions });
+      credentials.push({ username: account.username, password, role: account.role, positions: account.positions, ...(account.role === 'teacher' ? {} : { scope: account.scope ?? { level: 'city' } }) });
+      if (account.scope) await strapi.documents(SCOPE_UID).create({ data: { ...scopeData(account.scope, schoolIds), account: user.documentId } });
     }
 
     let index = 0;
@@ -117,11 +123,38 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
 
   // Uses the real import and certificate services, whose aggregate reads run outside a transaction.
   await loadDemoTraining(strapi);
+  credentials.push(...(await loadDemoStaff(strapi)));
 
   const file = demoAccountsFile(strapi);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   printOnce(credentials, file);
+  return credentials;
+}
+
+/** A demo scope as staff-scope data (schools by code). */
+function scopeData(scope: DemoScope, schoolIds: Map<string, string>) {
+  if (scope.level === 'school') return { level: scope.level, school: schoolIds.get(scope.schoolCode) };
+  return scope;
+}
+
+/**
+ * Admin-panel staff: a super admin and one account per role and level, each with its scope, so every level
+ * of the panel can be tried at once. Passwords are random, shown once and written to the accounts file.
+ */
+async function loadDemoStaff(strapi: Core.Strapi): Promise<DemoAccountCredentials[]> {
+  const schools = await strapi.db.query(SCHOOL_UID).findMany({ select: ['documentId', 'code'] });
+  const schoolIds = new Map<string, string>(schools.map((s: { code: string; documentId: string }) => [s.code, s.documentId]));
+  const credentials: DemoAccountCredentials[] = [];
+  for (const staff of DEMO_STAFF) {
+    const role = await strapi.db.query('admin::role').findOne({ where: { code: staff.role } });
+    if (!role) throw new Error(`Admin role "${staff.role}" is missing; admin roles must be synced before demo data`);
+    // Strapi's admin password rule: at least 8 characters with upper case, lower case and a digit.
+    const password = `Xy7-${randomBytes(12).toString('base64url')}`;
+    const user = await strapi.service('admin::user').create({ email: staff.email, firstname: staff.firstname, lastname: staff.lastname, password, isActive: true, roles: [role.id] });
+    if (staff.scope) await strapi.documents(SCOPE_UID).create({ data: { ...scopeData(staff.scope, schoolIds), adminUserId: Number(user.id) } });
+    credentials.push({ username: staff.email, email: staff.email, password, role: staff.role, positions: [], panel: 'admin', scope: staff.scope });
+  }
   return credentials;
 }
 
@@ -287,14 +320,19 @@ async function loadDemoTraining(strapi: Core.Strapi) {
   });
 }
 
+function scopeLabel(scope: DemoScope) {
+  return scope.level === 'city' ? 'city' : scope.level === 'district' ? `district ${scope.district}` : `school ${scope.schoolCode}`;
+}
+
 function printOnce(credentials: DemoAccountCredentials[], file: string) {
-  const rows = credentials.map((c) => `  ${c.username.padEnd(24)} ${c.password.padEnd(18)} ${c.role.padEnd(12)} ${c.positions.join(',')}`);
+  const where = (c: DemoAccountCredentials) => (c.panel === 'admin' ? `/admin ${c.scope ? scopeLabel(c.scope) : 'super admin'}` : c.scope ? scopeLabel(c.scope) : c.positions.join(','));
+  const rows = credentials.map((c) => `  ${c.username.padEnd(38)} ${c.password.padEnd(22)} ${c.role.padEnd(18)} ${where(c)}`);
   // eslint-disable-next-line no-console
   console.log(
     [
       '',
       '演示账号 Demo accounts (shown once; also saved to ' + path.relative(process.cwd(), file) + '):',
-      `  ${'username'.padEnd(24)} ${'password'.padEnd(18)} ${'role'.padEnd(12)} positions`,
+      `  ${'username / email'.padEnd(38)} ${'password'.padEnd(22)} ${'role'.padEnd(18)} positions or scope`,
       ...rows,
       '',
     ].join('\n')

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
+import { scopeOfAccount, type Scope } from './scope';
 
 /** The end-user roles of database/reference/roles.json, plus Strapi's own `public` and `authenticated`. */
 export type Role = 'public' | 'authenticated' | 'teacher' | 'researcher' | 'coordinator';
@@ -13,6 +14,8 @@ export interface CallerProfile {
   role: Role;
   account: { id: number; documentId: string; username: string } | null;
   teacher: { documentId: string; positions: TeacherPosition[]; schoolDocumentId: string | null; mhPostConfirmed?: boolean } | null;
+  /** Where a coordinator or researcher works (src/platform/scope.ts); null for everyone else. */
+  scope: Scope | null;
 }
 export type Actor = CallerProfile;
 
@@ -59,7 +62,10 @@ export async function loadCallerProfile(strapi: Core.Strapi, user: CallerAccount
   const type = user?.role?.type ?? 'public';
   // A role made by hand in the admin panel is none of ours: it gets what any signed-in account gets.
   const role: Role = ROLES.includes(type as Role) ? (type as Role) : 'authenticated';
+  // Staff without an assigned scope work city-wide, as every coordinator and researcher did before levels.
+  const scope = user && (role === 'coordinator' || role === 'researcher') ? ((await scopeOfAccount(strapi, Number(user.id))) ?? { level: 'city' as const }) : null;
   return {
+    scope,
     role,
     account: user ? { id: Number(user.id), documentId: String(user.documentId ?? ''), username: String(user.username ?? '') } : null,
     teacher: teacher
@@ -82,6 +88,9 @@ export function accountOf(actor: Actor): NonNullable<Actor['account']> {
   if (!actor.account) throw new Error('this route needs a signed-in account');
   return actor.account;
 }
+
+/** The scope of a staff actor (city for anyone else a service treats as staff). */
+export const scopeOf = (actor: Actor): Scope => actor.scope ?? { level: 'city' };
 
 /** A mental-health post counts once a researcher has confirmed it (src/mh-post) and no newer mh post awaits confirmation. */
 export const isMhPostConfirmed = (teacher: { mhPostConfirmedAt?: unknown; mhPostPending?: unknown } | null | undefined) =>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { schoolInScope, type Scope } from './scope';
 import { errors } from '@strapi/utils';
 import { readRows, type Cell } from '../shared/spreadsheet';
 import { TEACHER_POSITIONS, isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
@@ -63,7 +64,8 @@ function parsePositions(value: string): TeacherPosition[] | null {
  * shared or default. A mental-health post opens counselling cases only after a researcher confirms it
  * (src/mh-post). All or nothing; dry run available.
  */
-export async function importRoster(strapi: Core.Strapi, options: { filePath: string; actor: AuditEntry['actor']; dryRun?: boolean }): Promise<RosterReport> {
+export async function importRoster(strapi: Core.Strapi, options: { filePath: string; actor: AuditEntry['actor']; scope?: Scope; dryRun?: boolean }): Promise<RosterReport> {
+  const scope: Scope = options.scope ?? { level: 'city' };
   const problems: RosterError[] = [];
   let errorCount = 0;
   const report = (error: RosterError) => {
@@ -109,13 +111,28 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
   }
 
   const schools = new Map<string, string>();
+  const outsideSchools = new Set<string>();
   for (const code of new Set(parsed.map((r) => r.schoolCode))) {
-    const school = await strapi.db.query('api::school.school').findOne({ where: { code }, select: ['documentId'] });
-    if (school) schools.set(code, school.documentId);
+    const school = await strapi.db.query('api::school.school').findOne({ where: { code }, select: ['documentId', 'district'] });
+    if (school && schoolInScope(scope, school)) schools.set(code, school.documentId);
+    else if (school) outsideSchools.add(code);
+  }
+  // A scoped coordinator neither adds teachers to, nor moves teachers from, schools outside their scope.
+  const outsideStaff = new Set<string>();
+  if (scope.level !== 'city') {
+    const numbers = parsed.map((r) => r.staffNumber);
+    for (let i = 0; i < numbers.length; i += 500) {
+      const existing = await strapi.db.query(TEACHER_UID).findMany({ where: { staffNumber: { $in: numbers.slice(i, i + 500) } }, select: ['staffNumber'], populate: { school: { select: ['documentId', 'district'] } } });
+      for (const teacher of existing as { staffNumber: string; school: { documentId: string; district: string } | null }[]) {
+        if (!schoolInScope(scope, teacher.school)) outsideStaff.add(teacher.staffNumber);
+      }
+    }
   }
   const valid = parsed.filter((r) => {
-    if (schools.has(r.schoolCode)) return true;
-    report({ row: r.row, column: 'schoolCode', reason: `unknown school code "${r.schoolCode}"` });
+    if (outsideSchools.has(r.schoolCode)) report({ row: r.row, column: 'schoolCode', reason: `school "${r.schoolCode}" is outside your scope` });
+    else if (!schools.has(r.schoolCode)) report({ row: r.row, column: 'schoolCode', reason: `unknown school code "${r.schoolCode}"` });
+    else if (outsideStaff.has(r.staffNumber)) report({ row: r.row, column: 'staffNumber', reason: `staff number ${r.staffNumber} belongs to a teacher outside your scope` });
+    else return true;
     return false;
   });
 

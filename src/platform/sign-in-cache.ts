@@ -174,8 +174,8 @@ export function withAuthCache(strategy: Strategy): Strategy {
   };
 }
 
-/** What a sign-in depends on: the account, its role and permissions, and the teacher profile behind it. */
-const AUTH_MODELS = ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher'];
+/** What a sign-in depends on: the account, its role and permissions, the teacher profile and the staff scope behind it. */
+const AUTH_MODELS = ['plugin::users-permissions.user', 'plugin::users-permissions.role', 'plugin::users-permissions.permission', 'api::teacher.teacher', 'api::staff-scope.staff-scope', 'api::school.school'];
 
 /**
  * Accounts, roles, permissions and teacher profiles: any write to them empties the cache; writes that change

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
 import { audit } from '../shared/audit';
+import { teacherWhere, type Scope } from '../platform/scope';
 import { insertCreditRecords, type NewCreditRecord } from './ledger';
 import { joinTable, lockName, tableOf } from '../shared/sql';
 import { asDecision } from '../shared/decision';
@@ -17,6 +18,8 @@ export interface ImportOptions {
   filePath: string;
   actor: { id: number; documentId: string; username: string };
   dryRun?: boolean;
+  /** The importer's scope: staff numbers of teachers outside it are as unknown as staff numbers that do not exist. */
+  scope?: Scope;
   /** Import the valid rows even when others are bad (default: all or nothing). */
   partial?: boolean;
 }
@@ -69,10 +72,12 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
   let columns: ColumnMap | null = null;
   let rows = 0;
 
+  const inScope = teacherWhere(options.scope ?? { level: 'city' });
+  const scoped = (where: Record<string, unknown>) => (Object.keys(inScope).length ? { $and: [where, inScope] } : where);
   const resolve = async (batch: ImportRow[]) => {
     const staff = [...new Set(batch.map((r) => r.staffNumber))].filter((s) => !teacherIds.has(s));
     for (const part of chunks(staff, 500)) {
-      const found = await strapi.db.query('api::teacher.teacher').findMany({ where: { staffNumber: { $in: part } }, select: ['id', 'staffNumber', 'name'] });
+      const found = await strapi.db.query('api::teacher.teacher').findMany({ where: scoped({ staffNumber: { $in: part } }), select: ['id', 'staffNumber', 'name'] });
       for (const teacher of found) {
         teacherIds.set(teacher.staffNumber, teacher.id);
         teacherNames.set(teacher.staffNumber, teacher.name);

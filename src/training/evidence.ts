@@ -5,7 +5,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { fieldError } from '../shared/errors';
 import { morphTable } from '../shared/sql';
-import { isCoordinator, isTeacher, type CallerProfile } from '../platform/actor';
+import { isCoordinator, isTeacher, scopeOf, type CallerProfile } from '../platform/actor';
+import { schoolInScope } from '../platform/scope';
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 export const PRIVATE_FILE_UID = 'api::private-file.private-file';
@@ -75,7 +76,7 @@ export function safeFileName(original: string | undefined | null, mime: string):
 
 type PrivateFileRow = { id: number; documentId: string; name: string; mime: string; size: number; storageKey: string };
 /** A credit record with its teacher and evidence, as the evidence routes read it. */
-type EvidenceLink = { teacher?: { documentId?: string } | null; evidence?: PrivateFileRow | null };
+type EvidenceLink = { teacher?: { documentId?: string; school?: { documentId?: string; district?: string } | null } | null; evidence?: PrivateFileRow | null };
 
 /** Writes bytes under a new random key in the private directory and records them (name, sniffed type, size, sha256, owner). */
 export async function storePrivateFile(strapi: Core.Strapi, bytes: Buffer, info: { name: string; mime: string; owner?: string | null }): Promise<PrivateFileRow> {
@@ -124,11 +125,11 @@ export async function storeEvidence(strapi: Core.Strapi, file: { filepath: strin
 }
 
 /**
- * Who may download a credit record's evidence: the record's teacher and coordinators (all teachers for now;
- * a district/school scope goes here). Everyone else is told it does not exist.
+ * Who may download a credit record's evidence: the record's teacher and the coordinators whose scope holds
+ * the teacher's school. Everyone else is told it does not exist.
  */
-export function mayReadEvidence(profile: CallerProfile, record: { teacher?: { documentId?: string } | null }): boolean {
-  if (isCoordinator(profile)) return true;
+export function mayReadEvidence(profile: CallerProfile, record: { teacher?: { documentId?: string; school?: { documentId?: string; district?: string } | null } | null }): boolean {
+  if (isCoordinator(profile)) return schoolInScope(scopeOf(profile), record.teacher?.school);
   return isTeacher(profile) && !!profile.teacher && record.teacher?.documentId === profile.teacher.documentId;
 }
 
@@ -137,7 +138,7 @@ export async function evidenceFor(strapi: Core.Strapi, profile: CallerProfile, r
   if (typeof recordDocumentId !== 'string' || !recordDocumentId) return null;
   const record: EvidenceLink | null = await strapi.db.query(CREDIT_UID).findOne({
     where: { documentId: recordDocumentId },
-    populate: { teacher: { select: ['documentId'] }, evidence: true },
+    populate: { teacher: { select: ['documentId'], populate: { school: { select: ['documentId', 'district'] } } }, evidence: true },
   });
   if (!record?.evidence || !mayReadEvidence(profile, record)) return null;
   return record.evidence;

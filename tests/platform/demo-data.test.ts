@@ -8,10 +8,15 @@ interface Account {
   password: string;
   role: string;
   positions: string[];
+  panel?: 'admin';
+  email?: string;
+  scope?: Record<string, unknown> | null;
 }
 
 let app: TestApp;
 let accounts: Account[];
+/** The REST accounts (teachers, and coordinators and researchers of the content API); admin-panel staff have `panel`. */
+const restAccounts = () => accounts.filter((a) => a.panel !== 'admin');
 const accountsFile = () => process.env.DEMO_ACCOUNTS_FILE as string;
 // Sign-in is rate-limited (10 a minute per client), so tests that are not about signing in use a token.
 const researcherJwt = async () => {
@@ -100,22 +105,53 @@ describe('demo content on an empty database', () => {
 
   test('the accounts file lists researcher, coordinator and MH, homeroom and subject teachers with strong random passwords', () => {
     expect((fs.statSync(accountsFile()).mode & 0o777).toString(8)).toBe('600');
-    for (const account of accounts) {
-      expect(Object.keys(account).sort()).toEqual(['password', 'positions', 'role', 'username']);
+    for (const account of restAccounts()) {
+      const staff = account.role === 'researcher' || account.role === 'coordinator';
+      expect(Object.keys(account).sort()).toEqual(staff ? ['password', 'positions', 'role', 'scope', 'username'] : ['password', 'positions', 'role', 'username']);
       expect(account.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
     }
     expect(new Set(accounts.map((a) => a.password)).size).toBe(accounts.length);
-    const roles = accounts.map((a) => a.role);
+    const roles = restAccounts().map((a) => a.role);
     expect(roles).toEqual(expect.arrayContaining(['researcher', 'coordinator', 'teacher']));
-    const teacherPositions = accounts.filter((a) => a.role === 'teacher').map((a) => a.positions);
+    const teacherPositions = restAccounts().filter((a) => a.role === 'teacher').map((a) => a.positions);
     for (const position of ['mh_fulltime', 'homeroom', 'subject']) {
       expect(teacherPositions.some((positions) => positions.includes(position))).toBe(true);
     }
     expect(teacherPositions).toContainEqual(['subject']);
   });
 
+  test('admin-panel staff: a super admin and one account per role and level, each with its email and scope', async () => {
+    const staff = accounts.filter((a) => a.panel === 'admin');
+    expect(staff.map((a) => [a.role, a.scope])).toEqual([
+      ['strapi-super-admin', null],
+      ['xinyu-researcher', { level: 'city' }],
+      ['xinyu-coordinator', { level: 'city' }],
+      ['xinyu-coordinator', { level: 'district', district: '东湖区' }],
+      ['xinyu-coordinator', { level: 'district', district: '西山县' }],
+      ['xinyu-school-lead', { level: 'school', schoolCode: 'QX-DH-001' }],
+      ['xinyu-reviewer', { level: 'city' }],
+    ]);
+    for (const account of staff) {
+      expect(account.email).toMatch(/@demo\.xinyu\.invalid$/);
+      expect(account.password).toMatch(/^Xy7-[A-Za-z0-9_-]{16}$/);
+      const login = await app.http().post('/admin/login').send({ email: account.email, password: account.password });
+      expect([account.email, login.status]).toEqual([account.email, 200]);
+      const me = await app.http().get('/admin/users/me').set('Authorization', `Bearer ${login.body.data.token}`);
+      expect(me.body.data.roles.map((r: { code: string }) => r.code)).toEqual([account.role]);
+    }
+    // The district coordinator's Content Manager shows the teachers of 东湖区 only.
+    const donghu = staff.find((a) => a.email?.startsWith('coordinator.donghu'))!;
+    const token = (await app.http().post('/admin/login').send({ email: donghu.email, password: donghu.password })).body.data.token;
+    const teachers = await app.http().get('/content-manager/collection-types/api::teacher.teacher?pageSize=100&populate[school][fields][0]=district').set('Authorization', `Bearer ${token}`);
+    expect(teachers.status).toBe(200);
+    expect(teachers.body.results.length).toBeGreaterThan(0);
+    const schools = await app.strapi.db.query('api::school.school').findMany({ where: { district: '东湖区' }, select: ['id'] });
+    const donghuTeachers = await app.strapi.db.query('api::teacher.teacher').count({ where: { school: { id: { $in: schools.map((s: { id: number }) => s.id) } } } });
+    expect(teachers.body.pagination.total).toBe(donghuTeachers);
+  });
+
   test('every demo account signs in with its password and /api/me shows its role', async () => {
-    for (const account of accounts) {
+    for (const account of restAccounts()) {
       const login = await app.http().post('/api/auth/local').send({ identifier: account.username, password: account.password });
       expect(login.status).toBe(200);
       expect(login.body.user.username).toBe(account.username);

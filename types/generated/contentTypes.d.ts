@@ -1551,6 +1551,57 @@ export interface ApiSelectionRoundSelectionRound
   };
 }
 
+export interface ApiStaffScopeStaffScope extends Struct.CollectionTypeSchema {
+  collectionName: 'staff_scopes';
+  info: {
+    description: 'Where a member of staff works: the whole city, one district, or one school. A REST account (coordinator, researcher) or an admin-panel user; everything they list, read or decide is limited to it.';
+    displayName: '\u7BA1\u8F96\u8303\u56F4 Staff scope';
+    pluralName: 'staff-scopes';
+    singularName: 'staff-scope';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    account: Schema.Attribute.Relation<
+      'oneToOne',
+      'plugin::users-permissions.user'
+    >;
+    adminUserId: Schema.Attribute.Integer &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    district: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 60;
+      }>;
+    level: Schema.Attribute.Enumeration<['city', 'district', 'school']> &
+      Schema.Attribute.Required;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::staff-scope.staff-scope'
+    > &
+      Schema.Attribute.Private;
+    note: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    school: Schema.Attribute.Relation<'manyToOne', 'api::school.school'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
   collectionName: 'submissions';
   info: {
@@ -2349,6 +2400,7 @@ declare module '@strapi/strapi' {
       'api::review.review': ApiReviewReview;
       'api::school.school': ApiSchoolSchool;
       'api::selection-round.selection-round': ApiSelectionRoundSelectionRound;
+      'api::staff-scope.staff-scope': ApiStaffScopeStaffScope;
       'api::submission.submission': ApiSubmissionSubmission;
       'api::teacher.teacher': ApiTeacherTeacher;
       'api::theme.theme': ApiThemeTheme;

@@ -1,4 +1,5 @@
-import { accountOf, isCoordinator, type Actor } from '../../../platform/actor';
+import { accountOf, isCoordinator, scopeOf, type Actor } from '../../../platform/actor';
+import { schoolInScope, teachersOutside } from '../../../platform/scope';
 import { randomBytes } from 'crypto';
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -84,7 +85,8 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
     const teacher: { id: number; documentId: string; name: string; user?: { id: number } | null } | null = await strapi.db
       .query('api::teacher.teacher')
       .findOne({ where: { documentId: input.teacher }, populate: { user: { select: ['id'] } } });
-    if (!teacher) throw fieldError('teacher', `teacher ${input.teacher} not found`);
+    // A teacher outside the coordinator's scope is as unknown as one that does not exist.
+    if (!teacher || (await teachersOutside(strapi, scopeOf(actor), [teacher.documentId])).length) throw fieldError('teacher', `teacher ${input.teacher} not found`);
     if (teacher.user?.id === user.id) throw forbidden('Nobody issues their own certificate');
     // Aggregate reads run before the write transaction (SQLite has a single connection).
     const { rule, transcript, completed, missing } = await this.eligibility(teacher.documentId, String(input.tier), schoolYear);
@@ -128,8 +130,10 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
     return asDecision('revoke', () => strapi.db.transaction(async ({ trx }) => {
       // Lock first: a concurrent revocation waits, then reads `revoked`.
       await lockRows(strapi, trx, CERT_UID, 'document_id', [documentId]);
-      const certificate: { status: string } | null = await strapi.db.query(CERT_UID).findOne({ where: { documentId } });
-      if (!certificate) throw new errors.NotFoundError('Certificate not found');
+      const certificate: { status: string; teacher?: { school?: { documentId: string; district: string } | null } | null } | null = await strapi.db
+        .query(CERT_UID)
+        .findOne({ where: { documentId }, populate: { teacher: { select: ['id'], populate: { school: { select: ['documentId', 'district'] } } } } });
+      if (!certificate || !schoolInScope(scopeOf(actor), certificate.teacher?.school)) throw new errors.NotFoundError('Certificate not found');
       if (certificate.status === 'revoked') throw new ConflictError('The certificate is already revoked');
       const updated = await strapi.documents(CERT_UID).update({ documentId, data: { status: 'revoked', revokedAt: new Date(), revocationReason: reason.trim() } });
       await audit(strapi, { entityType: 'certificate', entityDocumentId: documentId, action: 'revoke', actor: user, before: { status: 'valid' }, after: { status: 'revoked', reason: reason.trim() } });
@@ -142,10 +146,11 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
     // The snapshot is JSON to Strapi; issue() writes it in CertificateForPdf's shape.
     const certificate = (await strapi.documents(CERT_UID).findOne({
       documentId,
-      populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } },
+      populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name', 'district'] } } } },
     })) as unknown as ReadableCertificate | null;
     if (!certificate) return null;
-    if (isCoordinator(profile) || certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
+    if (isCoordinator(profile) && schoolInScope(scopeOf(profile), certificate.teacher?.school as { documentId?: string; district?: string } | null | undefined)) return certificate;
+    if (certificate.teacher?.documentId === profile.teacher?.documentId) return certificate;
     return null;
   },
 

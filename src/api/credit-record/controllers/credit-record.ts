@@ -1,7 +1,7 @@
 import { factories, type Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { readRequest } from '../../../platform/request';
-import { accountOf } from '../../../platform/actor';
+import { accountOf, scopeOf } from '../../../platform/actor';
 import { importAttendance } from '../../../training/attendance-import';
 import { uploadedFile } from '../../../shared/multipart';
 import { evidenceFor, sendPrivateFile, withEvidenceUrl } from '../../../training/evidence';
@@ -91,7 +91,7 @@ export default factories.createCoreController(CREDIT_UID, ({ strapi }: { strapi:
       const file = uploadedFile(ctx, 'file');
       if (!file) return ctx.badRequest('Attach the attendance sheet as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
       const flag = (name: string) => ['true', '1', 'yes'].includes(String(ctx.query[name] ?? '').toLowerCase());
-      const report = await importAttendance(strapi, { filePath: file.filepath, actor: accountOf(actor), dryRun: flag('dryRun'), partial: flag('partial') });
+      const report = await importAttendance(strapi, { filePath: file.filepath, actor: accountOf(actor), scope: scopeOf(actor), dryRun: flag('dryRun'), partial: flag('partial') });
       ctx.status = report.dryRun || report.imported === 0 ? 200 : 201;
       ctx.body = { data: report };
     },

@@ -1,7 +1,8 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
-import { accountOf, isCoordinator, isResearcher, type Actor, type CallerProfile } from '../../../platform/actor';
+import { accountOf, isCoordinator, isResearcher, scopeOf, type Actor, type CallerProfile } from '../../../platform/actor';
+import { schoolInScope, teacherFilter, teachersOutside } from '../../../platform/scope';
 import { normalizeEnumSet } from '../../../shared/enum-set';
 import { fieldError } from '../../../shared/errors';
 import { CREDIT_CATEGORIES, assertHours, creditSnapshot, schoolYearOf } from '../../../training/ledger';
@@ -30,7 +31,7 @@ interface CreditRow {
   note: string | null;
   rejectionReason: string | null;
   externalRef: string | null;
-  teacher: { id: number; user?: { id: number } | null } | null;
+  teacher: { id: number; user?: { id: number } | null; school?: { documentId: string; district: string } | null } | null;
   submittedBy: { id: number } | null;
   reverses: { id: number; documentId: string } | null;
 }
@@ -59,7 +60,7 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
   async load(documentId: string): Promise<CreditRow | null> {
     return strapi.db.query(CREDIT_UID).findOne({
       where: { documentId },
-      populate: { teacher: { populate: { user: { select: ['id'] } } }, submittedBy: { select: ['id'] }, reverses: true },
+      populate: { teacher: { populate: { user: { select: ['id'] }, school: { select: ['documentId', 'district'] } } }, submittedBy: { select: ['id'] }, reverses: true },
     });
   },
 
@@ -79,6 +80,8 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
     if (byCoordinator && typeof input.teacher !== 'string') throw fieldError('teacher', 'teacher (a documentId) is required');
     if (!byCoordinator && !evidenceFile) throw fieldError('evidence', 'evidence is required: attach a PDF or image as the multipart field "evidence"');
     const teacherId = byCoordinator ? (input.teacher as string) : profile.teacher!.documentId;
+    // A teacher outside the coordinator's scope is as unknown as one that does not exist.
+    if (byCoordinator && (await teachersOutside(strapi, scopeOf(profile), [teacherId])).length) throw fieldError('teacher', `teacher ${teacherId} not found`);
     const values = manualInput(input);
     const evidence = evidenceFile ? await storeEvidence(strapi, evidenceFile, teacherId) : null;
     try {
@@ -135,7 +138,9 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
       await lockRows(strapi, trx, CREDIT_UID, 'document_id', ids);
       const records: CreditRow[] = [];
       for (const id of ids) records.push(await this.load(id));
-      const missing = ids.filter((_, i) => !records[i]);
+      // Records of teachers outside the decider's scope are as missing as records that do not exist.
+      const scope = scopeOf(actor);
+      const missing = ids.filter((_, i) => !records[i] || !schoolInScope(scope, records[i].teacher?.school));
       if (missing.length) throw new errors.NotFoundError(`Credit records not found: ${missing.join(', ')}`);
       const own = records.filter((r) => r.teacher?.user?.id === user.id || r.submittedBy?.id === user.id);
       if (own.length) throw forbidden(`Nobody approves their own record: ${own.map((r) => r.documentId).join(', ')}`);
@@ -160,7 +165,7 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
       // Lock the original first: a concurrent reversal waits, then finds this one's reversal.
       await lockRows(strapi, trx, CREDIT_UID, 'document_id', [documentId]);
       const record = await this.load(documentId);
-      if (!record) throw new errors.NotFoundError('Credit record not found');
+      if (!record || !schoolInScope(scopeOf(actor), record.teacher?.school)) throw new errors.NotFoundError('Credit record not found');
       if (record.teacher?.user?.id === user.id) throw forbidden('Nobody corrects their own hours');
       if (record.status !== 'approved' || record.source === 'reversal') throw new ConflictError('Only approved, non-reversal records can be reversed');
       const already: { documentId: string } | null = await strapi.db.query(CREDIT_UID).findOne({ where: { reverses: { id: record.id } } });
@@ -191,9 +196,10 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
     });
   },
 
-  /** Teachers see their own records; coordinators see everyone's. */
+  /** Teachers see their own records; coordinators and researchers those of the teachers in their scope. */
   async listFor(profile: CallerProfile, query: Input) {
-    const scope = isCoordinator(profile) || isResearcher(profile) ? {} : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
+    const staffScope = isCoordinator(profile) || isResearcher(profile) ? teacherFilter(scopeOf(profile)) : null;
+    const scope = staffScope ? (Object.keys(staffScope).length ? { teacher: staffScope } : {}) : { teacher: { documentId: { $eq: profile.teacher?.documentId ?? '' } } };
     const filters = query.filters ? { $and: [query.filters, scope] } : scope;
     return strapi.service(CREDIT_UID).find({ ...query, filters, populate: OUTPUT_POPULATE });
   },

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { fieldError } from '../../../shared/errors';
+import { fieldError, forbidden } from '../../../shared/errors';
+import type { Scope } from '../../../platform/scope';
 import { TEACHER_POSITIONS } from '../../../platform/teacher-positions';
 import { assertSchoolYear, roundHours } from '../../../training/ledger';
 import { jsonAsText, joinTable, tableOf } from '../../../shared/sql';
@@ -34,12 +35,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * The compliance report's one aggregate statement and its bindings (also run bare by the benchmark,
    * as the floor the endpoint is measured against).
    */
-  async complianceStatement(query: Query): Promise<{ schoolYear: string; sql: string; bindings: (string | number)[] }> {
+  async complianceStatement(query: Query, scope: Scope = { level: 'city' }): Promise<{ schoolYear: string; sql: string; bindings: (string | number)[] }> {
     const schoolYear = assertSchoolYear(query.schoolYear);
-    const district = typeof query.district === 'string' && query.district ? query.district : undefined;
-    const school = typeof query.school === 'string' && query.school ? query.school : undefined;
-    if (!district && !school) throw fieldError('district', 'district or school (a school code) is required');
+    let district = typeof query.district === 'string' && query.district ? query.district : undefined;
+    let school = typeof query.school === 'string' && query.school ? query.school : undefined;
     if (district && school) throw fieldError('school', 'give district or school, not both');
+    // Scoped staff see their own district or school; without a parameter that is what they get.
+    if (!district && !school && scope.level === 'district') district = scope.district;
+    if (!district && !school && scope.level === 'school') school = scope.schoolCode;
+    if (!district && !school) throw fieldError('district', 'district or school (a school code) is required');
+    if (district && scope.level !== 'city' && !(scope.level === 'district' && scope.district === district)) {
+      throw forbidden(`district ${district} is outside your scope`);
+    }
+    if (school && scope.level !== 'city') {
+      const row: { district: string } | null = await strapi.db.query('api::school.school').findOne({ where: { code: school }, select: ['district'] });
+      const inside = scope.level === 'school' ? scope.schoolCode === school : row?.district === scope.district;
+      if (!inside) throw forbidden(`school ${school} is outside your scope`);
+    }
 
     const rules: RequirementRuleRow[] = await strapi.db.query('api::requirement-rule.requirement-rule').findMany({});
     const strictestFirst = [...rules].sort((a, b) => Number(b.minHours) - Number(a.minHours));
@@ -90,8 +102,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Per school and position: teachers, teachers meeting their (strictest) requirement, share, approved hours.
    * One aggregate statement in the database; nothing is loaded into JavaScript but the result rows.
    */
-  async compliance(query: Query): Promise<{ schoolYear: string; rows: ComplianceRow[] }> {
-    const { schoolYear, sql, bindings } = await this.complianceStatement(query);
+  async compliance(query: Query, scope?: Scope): Promise<{ schoolYear: string; rows: ComplianceRow[] }> {
+    const { schoolYear, sql, bindings } = await this.complianceStatement(query, scope);
     const result = await strapi.db.connection.raw(sql, bindings);
     const rows: ComplianceSqlRow[] = Array.isArray(result) ? result : result.rows;
     return {

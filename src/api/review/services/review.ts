@@ -119,6 +119,7 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
           role: reviewer.role.type === 'researcher' ? 'researcher' : 'teacher',
           account: { id: reviewer.id, documentId: reviewer.documentId, username: reviewer.username },
           teacher: reviewerTeacher ? { documentId: reviewerTeacher.documentId, positions: (reviewerTeacher.positions ?? []) as TeacherPosition[], schoolDocumentId: null, mhPostConfirmed: isMhPostConfirmed(reviewerTeacher) } : null,
+          scope: null,
         };
         if (!canReadCounselingCases(profile)) {
           throw fieldError('reviewer', `reviewer "${input.reviewer}" may not read counselling cases: a case is reviewed by researchers and mental-health teachers only`);

@@ -1,6 +1,7 @@
 import { factories } from '@strapi/strapi';
 import { readRequest } from '../../../platform/request';
-import { accountOf } from '../../../platform/actor';
+import { accountOf, scopeOf } from '../../../platform/actor';
+import { assertTeacherInScope, teacherFilter } from '../../../platform/scope';
 import { importRoster } from '../../../platform/roster-import';
 import { uploadedFile } from '../../../shared/multipart';
 import { confirmMhPost } from '../../../platform/mh-post';
@@ -13,10 +14,13 @@ const TEACHER_POPULATE = { school: { fields: ['name', 'code', 'city', 'district'
 
 export default factories.createCoreController('api::teacher.teacher', () => ({
   async find(ctx) {
-    const { query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
+    const { actor, query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
+    // Staff see the teachers of their scope (city, district or school).
+    const scope = teacherFilter(scopeOf(actor));
+    const filters = Object.keys(scope).length ? (query.filters ? { $and: [query.filters, scope] } : scope) : query.filters;
     const { results, pagination } = await strapi
       .service('api::teacher.teacher')
-      .find({ ...query, populate: TEACHER_POPULATE });
+      .find({ ...query, ...(filters ? { filters } : {}), populate: TEACHER_POPULATE });
     const sanitized = await this.sanitizeOutput(results, ctx);
     return this.transformResponse(sanitized, { pagination });
   },
@@ -27,7 +31,7 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
     const file = uploadedFile(ctx, 'file');
     if (!file) return ctx.badRequest('Attach the roster as the multipart field "file" (CSV or XLSX)', { path: ['file'] });
     const dryRun = ['true', '1', 'yes'].includes(String(ctx.query.dryRun ?? '').toLowerCase());
-    const report = await importRoster(strapi, { filePath: file.filepath, actor: accountOf(actor), dryRun });
+    const report = await importRoster(strapi, { filePath: file.filepath, actor: accountOf(actor), scope: scopeOf(actor), dryRun });
     ctx.status = !dryRun && report.created > 0 ? 201 : 200;
     ctx.body = { data: report };
   },
@@ -35,6 +39,7 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
   /** POST /teachers/:id/confirm-mh-post — researchers confirm a mental-health post (dual control, audited, never their own). */
   async confirmMhPost(ctx) {
     const { actor } = await readRequest(strapi, {}, ctx, 'api::teacher.teacher');
+    await assertTeacherInScope(strapi, scopeOf(actor), String(ctx.params.id));
     const result = await confirmMhPost(strapi, accountOf(actor), String(ctx.params.id));
     ctx.body = { data: result };
   },
@@ -42,6 +47,7 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
   /** POST /teachers/:id/resend-activation — coordinators: a new one-time code goes to the teacher's email; the answer is the delivery status only. */
   async resendActivation(ctx) {
     const { actor } = await readRequest(strapi, {}, ctx, 'api::teacher.teacher');
+    await assertTeacherInScope(strapi, scopeOf(actor), String(ctx.params.id));
     const teacher = await strapi.db.query('api::teacher.teacher').findOne({
       where: { documentId: String(ctx.params.id) },
       select: ['documentId', 'name', 'staffNumber'],
@@ -56,7 +62,8 @@ export default factories.createCoreController('api::teacher.teacher', () => ({
   },
 
   async findOne(ctx) {
-    const { query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
+    const { actor, query } = await readRequest(strapi, this, ctx, 'api::teacher.teacher');
+    await assertTeacherInScope(strapi, scopeOf(actor), String(ctx.params.id));
     const entity = await strapi
       .service('api::teacher.teacher')
       .findOne(ctx.params.id, { ...query, populate: TEACHER_POPULATE });

@@ -1,7 +1,8 @@
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ConflictError, forbidden } from '../../../shared/errors';
-import { accountOf, isCoordinator, type Actor } from '../../../platform/actor';
+import { accountOf, isCoordinator, scopeOf, type Actor } from '../../../platform/actor';
+import { teachersOutside } from '../../../platform/scope';
 import type { Query } from '../../../platform/request';
 import { fieldError } from '../../../shared/errors';
 import { audit } from '../../../shared/audit';
@@ -111,6 +112,9 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
       throw fieldError('teachers', 'teachers must be a non-empty array of teacher documentIds');
     }
     const teachers = [...new Set(teacherDocumentIds as string[])];
+    // Teachers outside the coordinator's scope are as unknown as teachers who do not exist.
+    const outside = await teachersOutside(strapi, scopeOf(actor), teachers);
+    if (outside.length) throw fieldError('teachers', `teacher ${outside[0]} is not enrolled on this course`);
     return asDecision('complete', () => strapi.db.transaction(async ({ trx }) => {
       // Lock the enrolments first (id order): a concurrent completion waits, then reads `completed`.
       await lockRows(strapi, trx, ENROLMENT_UID, 'enrolment_key', teachers.map((teacher) => `${documentId}:${teacher}`));

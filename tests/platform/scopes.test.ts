@@ -1,0 +1,268 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { randomBytes } from 'crypto';
+import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
+import { cm } from '../helpers/admin';
+
+/*
+ * Issue 15 item 1: staff work within their level — the city, one district or one school — through the REST
+ * API and through the admin panel (RBAC condition api::within-scope). Outside the scope a teacher and
+ * everything of theirs answers 404, and a filter naming another district finds nothing.
+ */
+const asFixture = <T>(run: () => Promise<T>): Promise<T> => require('../../dist/src/shared/decision').asDecision('fixture', run);
+const SCOPE_UID = 'api::staff-scope.staff-scope';
+const CREDIT_UID = 'api::credit-record.credit-record';
+const TEACHER_UID = 'api::teacher.teacher';
+
+let app: TestApp;
+const u: Record<string, TestUser> = {};
+const school: Record<string, { documentId: string; code: string }> = {};
+const rec: Record<string, string> = {};
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scopes-'));
+
+const as = (who: string) => bearer(u[who].jwt);
+const names = (body: { data: { name: string }[] }) => body.data.map((t) => t.name).sort();
+
+async function scopeFor(user: TestUser, scope: Record<string, unknown>) {
+  await app.strapi.documents(SCOPE_UID).create({ data: { ...scope, account: user.user.documentId } as never });
+}
+
+async function record(teacher: string, status: 'pending' | 'approved', hours = 2) {
+  const created = await asFixture(() => app.strapi.documents(CREDIT_UID).create({
+    data: { teacher: u[teacher].teacher!.documentId, hours, status, category: 'online', date: '2026-01-10', schoolYear: '2025-2026', source: 'manual' } as never,
+  }));
+  return created.documentId as string;
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  const e1 = await createSchool(app.strapi, { code: 'SC-E1', name: '东湖一小', district: '东湖区' });
+  const e2 = await createSchool(app.strapi, { code: 'SC-E2', name: '东湖二中', district: '东湖区' });
+  const w1 = await createSchool(app.strapi, { code: 'SC-W1', name: '西山一中', district: '西山县' });
+  Object.assign(school, { e1, e2, w1 });
+  u.tE1 = await createUser(app.strapi, { role: 'teacher', teacher: { name: '东一老师', schoolDocumentId: e1.documentId, positions: ['mh_parttime', 'homeroom'], staffNumber: 'SC-T-E1' } });
+  u.tE2 = await createUser(app.strapi, { role: 'teacher', teacher: { name: '东二老师', schoolDocumentId: e2.documentId, positions: ['subject'], staffNumber: 'SC-T-E2' } });
+  u.tW1 = await createUser(app.strapi, { role: 'teacher', teacher: { name: '西一老师', schoolDocumentId: w1.documentId, positions: ['mh_fulltime'], staffNumber: 'SC-T-W1' } });
+  u.city = await createUser(app.strapi, { role: 'coordinator' });
+  u.east = await createUser(app.strapi, { role: 'coordinator' });
+  u.eastSchool = await createUser(app.strapi, { role: 'coordinator' });
+  u.eastResearcher = await createUser(app.strapi, { role: 'researcher' });
+  await scopeFor(u.east, { level: 'district', district: '东湖区' });
+  await scopeFor(u.eastSchool, { level: 'school', school: e1.documentId });
+  await scopeFor(u.eastResearcher, { level: 'district', district: '东湖区' });
+  // Tokens were issued before the scopes: sign-ins are re-read, so nothing here is cached from before.
+  for (const t of ['tE1', 'tE2', 'tW1']) {
+    rec[`${t}:pending`] = await record(t, 'pending');
+    rec[`${t}:approved`] = await record(t, 'approved', 20);
+  }
+});
+afterAll(async () => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await app?.stop();
+});
+
+describe('REST: a district or school coordinator sees and decides only their own', () => {
+  test('teacher lists: city all, district its schools, school its own; a filter on another district finds nothing', async () => {
+    const list = async (who: string, qs = '') => {
+      const res = await app.http().get(`/api/teachers?pagination[pageSize]=100${qs}`).set(as(who));
+      expect(res.status).toBe(200);
+      return names(res.body).filter((n) => n.endsWith('老师'));
+    };
+    expect(await list('city')).toEqual(['东一老师', '东二老师', '西一老师'].sort());
+    expect(await list('east')).toEqual(['东一老师', '东二老师'].sort());
+    expect(await list('eastSchool')).toEqual(['东一老师']);
+    expect(await list('eastResearcher')).toEqual(['东一老师', '东二老师'].sort());
+    // Oracle pair: naming the other district answers the same as naming a district that does not exist.
+    expect(await list('east', `&filters[school][district][$eq]=${encodeURIComponent('西山县')}`)).toEqual([]);
+    expect(await list('east', `&filters[school][district][$eq]=${encodeURIComponent('不存在区')}`)).toEqual([]);
+  });
+
+  test('a teacher outside the scope is 404 to read, transcript, resend activation and mental-health confirmation', async () => {
+    const w1 = u.tW1.teacher!.documentId;
+    expect((await app.http().get(`/api/teachers/${w1}`).set(as('east'))).status).toBe(404);
+    expect((await app.http().get(`/api/teachers/${u.tE1.teacher!.documentId}`).set(as('east'))).status).toBe(200);
+    expect((await app.http().get(`/api/transcripts/${w1}?schoolYear=2025-2026`).set(as('east'))).status).toBe(404);
+    expect((await app.http().get(`/api/transcripts/${u.tE2.teacher!.documentId}?schoolYear=2025-2026`).set(as('eastSchool'))).status).toBe(404);
+    expect((await app.http().get(`/api/transcripts/${u.tE1.teacher!.documentId}?schoolYear=2025-2026`).set(as('eastSchool'))).status).toBe(200);
+    expect((await app.http().post(`/api/teachers/${w1}/resend-activation`).set(as('east'))).status).toBe(404);
+    expect((await app.http().post(`/api/teachers/${w1}/confirm-mh-post`).set(as('eastResearcher'))).status).toBe(404);
+  });
+
+  test('credit records: the list holds the scope only; another district\'s record is 404 to read, decide, reverse and download', async () => {
+    const res = await app.http().get('/api/credit-records?pagination[pageSize]=100').set(as('east'));
+    expect(res.status).toBe(200);
+    const ids = new Set(res.body.data.map((r: { documentId: string }) => r.documentId));
+    expect(ids.has(rec['tE1:pending']) && ids.has(rec['tE2:pending'])).toBe(true);
+    expect(ids.has(rec['tW1:pending']) || ids.has(rec['tW1:approved'])).toBe(false);
+    expect((await app.http().get(`/api/credit-records/${rec['tW1:pending']}`).set(as('east'))).status).toBe(404);
+    expect((await app.http().get(`/api/credit-records/${rec['tW1:pending']}/evidence`).set(as('east'))).status).toBe(404);
+    expect((await app.http().post(`/api/credit-records/${rec['tW1:pending']}/approve`).set(as('east'))).status).toBe(404);
+    expect((await app.http().post(`/api/credit-records/${rec['tW1:approved']}/reverse`).set(as('east')).send({ data: { reason: '核对' } })).status).toBe(404);
+    // All or nothing: one record outside the scope fails the whole decision, the one inside stays pending.
+    const mixed = await app.http().post('/api/credit-records/decisions').set(as('east')).send({ data: { records: [rec['tE2:pending'], rec['tW1:pending']], decision: 'approved' } });
+    expect(mixed.status).toBe(404);
+    expect(mixed.body.error.message).toContain(rec['tW1:pending']);
+    const still = await app.strapi.db.query(CREDIT_UID).findOne({ where: { documentId: rec['tE2:pending'] } });
+    expect(still.status).toBe('pending');
+    // Inside the scope the same decision goes through.
+    expect((await app.http().post(`/api/credit-records/${rec['tE2:pending']}/approve`).set(as('east'))).status).toBe(200);
+    // The school coordinator cannot reach the other school of the same district.
+    expect((await app.http().post(`/api/credit-records/${rec['tE2:approved']}/reverse`).set(as('eastSchool')).send({ data: { reason: '核对' } })).status).toBe(404);
+  });
+
+  test('hours and certificates for a teacher outside the scope: unknown teacher', async () => {
+    const hours = await app.http().post('/api/credit-records').set(as('east')).send({ data: { teacher: u.tW1.teacher!.documentId, category: 'online', hours: 2, date: '2026-01-11' } });
+    expect(hours.status).toBe(400);
+    expect(hours.body.error.details.errors[0].path).toEqual(['teacher']);
+    const cert = await app.http().post('/api/certificates').set(as('east')).send({ data: { teacher: u.tW1.teacher!.documentId, tier: 'A', schoolYear: '2025-2026' } });
+    expect(cert.status).toBe(400);
+    expect(cert.body.error.message).toContain('not found');
+    const inside = await app.http().post('/api/credit-records').set(as('east')).send({ data: { teacher: u.tE1.teacher!.documentId, category: 'online', hours: 2, date: '2026-01-11' } });
+    expect(inside.status).toBe(201);
+  });
+
+  test('a certificate of another district is 404 to read and revoke', async () => {
+    const certificate = await asFixture(() => app.strapi.documents('api::certificate.certificate').create({
+      data: { teacher: u.tW1.teacher!.documentId, tier: 'A', schoolYear: '2025-2026', status: 'valid', serialNumber: `XY-2025-A-${randomBytes(3).toString('hex')}`, verificationCode: randomBytes(16).toString('hex'), issuedAt: new Date(), hours: 20, snapshot: {} } as never,
+    }));
+    expect((await app.http().get(`/api/certificates/${certificate.documentId}`).set(as('east'))).status).toBe(404);
+    expect((await app.http().post(`/api/certificates/${certificate.documentId}/revoke`).set(as('east')).send({ data: { reason: '误发' } })).status).toBe(404);
+    expect((await app.http().get(`/api/certificates/${certificate.documentId}`).set(as('city'))).status).toBe(200);
+  });
+
+  test('compliance report: defaults to the own district or school; another district or school is 403', async () => {
+    const report = (who: string, qs: string) => app.http().get(`/api/reports/compliance?schoolYear=2025-2026${qs}`).set(as(who));
+    const own = await report('east', '');
+    expect(own.status).toBe(200);
+    expect(new Set(own.body.data.map((row: { district: string }) => row.district))).toEqual(new Set(['东湖区']));
+    expect((await report('east', `&district=${encodeURIComponent('西山县')}`)).status).toBe(403);
+    expect((await report('east', '&school=SC-W1')).status).toBe(403);
+    expect((await report('east', '&school=SC-E2')).status).toBe(200);
+    const mine = await report('eastSchool', '');
+    expect(mine.status).toBe(200);
+    expect(new Set(mine.body.data.map((row: { schoolCode: string }) => row.schoolCode))).toEqual(new Set(['SC-E1']));
+    expect((await report('eastSchool', '&school=SC-E2')).status).toBe(403);
+    expect((await report('city', `&district=${encodeURIComponent('西山县')}`)).status).toBe(200);
+  });
+
+  test('imports: rows for schools or teachers outside the scope are row errors, and nothing is written', async () => {
+    const roster = path.join(tmp, 'roster.csv');
+    fs.writeFileSync(roster, ['工号,姓名,学校代码,岗位', 'SC-NEW-1,新东老师,SC-E1,专任教师', 'SC-NEW-2,新西老师,SC-W1,专任教师', 'SC-T-W1,西一老师,SC-E1,专职心理教师'].join('\n'));
+    const res = await app.http().post('/api/teachers/import').set(as('east')).attach('file', roster);
+    expect(res.status).toBe(400);
+    const errors = res.body.error.details.errors as { row: number; column: string; reason: string }[];
+    expect(errors.map((e) => [e.row, e.column])).toEqual([[3, 'schoolCode'], [4, 'staffNumber']]);
+    expect(errors[0].reason).toContain('outside your scope');
+    expect(await app.strapi.db.query(TEACHER_UID).count({ where: { staffNumber: { $in: ['SC-NEW-1', 'SC-NEW-2'] } } })).toBe(0);
+
+    const sheet = path.join(tmp, 'attendance.csv');
+    fs.writeFileSync(sheet, ['工号,培训日期,学时,培训类别,记录编号', 'SC-T-E1,2026-03-01,2,网络培训,SC-A-1', 'SC-T-W1,2026-03-01,2,网络培训,SC-A-2'].join('\n'));
+    const attendance = await app.http().post('/api/credit-records/import').set(as('east')).attach('file', sheet);
+    expect(attendance.status).toBe(400);
+    expect(attendance.body.error.details.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual([[3, 'staffNumber']]);
+  });
+});
+
+describe('staff scopes are checked whatever the client', () => {
+  test('a district scope needs its district, a school scope its school, and a scope one owner', async () => {
+    const someone = await createUser(app.strapi, { role: 'coordinator' });
+    await expect(app.strapi.documents(SCOPE_UID).create({ data: { level: 'district', account: someone.user.documentId } as never })).rejects.toThrow(/district/);
+    await expect(app.strapi.documents(SCOPE_UID).create({ data: { level: 'school', account: someone.user.documentId } as never })).rejects.toThrow(/school/);
+    await expect(app.strapi.documents(SCOPE_UID).create({ data: { level: 'city' } as never })).rejects.toThrow(/exactly one/);
+    await expect(app.strapi.documents(SCOPE_UID).create({ data: { level: 'city', account: someone.user.documentId, adminUserId: 99 } as never })).rejects.toThrow(/exactly one/);
+  });
+
+  test('a scope assigned after sign-in binds the next request (the sign-in cache follows scope changes)', async () => {
+    const later = await createUser(app.strapi, { role: 'coordinator' });
+    const count = async () => (await app.http().get('/api/teachers?pagination[pageSize]=100').set(bearer(later.jwt))).body.data.filter((t: { name: string }) => t.name.endsWith('老师')).length;
+    expect(await count()).toBe(3);
+    await scopeFor(later, { level: 'school', school: school.w1.documentId });
+    expect(await count()).toBe(1);
+  });
+});
+
+describe('admin panel: staff roles from the versioned file, limited by their scope', () => {
+  const staff: Record<string, { headers: { Authorization: string } }> = {};
+
+  async function staffSession(roleCode: string, scope: Record<string, unknown> | null) {
+    const role = await app.strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
+    expect(role).toBeTruthy();
+    const email = `staff-${randomBytes(4).toString('hex')}@test.invalid`;
+    const password = `Aa1-${randomBytes(12).toString('base64url')}`;
+    const user = await app.strapi.service('admin::user').create({ email, firstname: 'Staff', lastname: roleCode, password, isActive: true, roles: [role.id] });
+    if (scope) await app.strapi.documents(SCOPE_UID).create({ data: { ...scope, adminUserId: Number(user.id) } as never });
+    const res = await app.http().post('/admin/login').send({ email, password });
+    expect(res.status).toBe(200);
+    return { headers: { Authorization: `Bearer ${res.body.data.token}` } };
+  }
+
+  beforeAll(async () => {
+    staff.cityCoordinator = await staffSession('xinyu-coordinator', { level: 'city' });
+    staff.eastCoordinator = await staffSession('xinyu-coordinator', { level: 'district', district: '东湖区' });
+    staff.schoolLead = await staffSession('xinyu-school-lead', { level: 'school', school: school.e1.documentId });
+    staff.unscoped = await staffSession('xinyu-coordinator', null);
+    staff.reviewer = await staffSession('xinyu-reviewer', { level: 'city' });
+  });
+
+  const cmNames = async (who: string, uid: string, qs = '') => {
+    const res = await app.http().get(`${cm.collection(uid)}?pageSize=100${qs}`).set(staff[who].headers);
+    return { status: res.status, names: (res.body.results ?? []).map((r: { name?: string }) => r.name).filter((n: string | undefined) => n?.endsWith('老师')).sort() as string[], body: res.body };
+  };
+
+  test('the four staff roles exist, and a second sync changes nothing', async () => {
+    const codes = (await app.strapi.db.query('admin::role').findMany({ select: ['code'] })).map((r: { code: string }) => r.code);
+    expect(codes).toEqual(expect.arrayContaining(['xinyu-researcher', 'xinyu-coordinator', 'xinyu-school-lead', 'xinyu-reviewer']));
+    const permissions = await app.strapi.db.query('admin::permission').count({});
+    const { syncAdminRoles } = require('../../dist/src/platform/admin-roles');
+    expect(await syncAdminRoles(app.strapi)).toEqual({ created: 0, updated: 0 });
+    expect(await app.strapi.db.query('admin::permission').count({})).toBe(permissions);
+  });
+
+  test('Content Manager lists are limited to the scope: city, district, school; no scope, nothing', async () => {
+    expect((await cmNames('cityCoordinator', TEACHER_UID)).names).toEqual(['东一老师', '东二老师', '西一老师'].sort());
+    expect((await cmNames('eastCoordinator', TEACHER_UID)).names).toEqual(['东一老师', '东二老师'].sort());
+    expect((await cmNames('schoolLead', TEACHER_UID)).names).toEqual(['东一老师']);
+    const none = await cmNames('unscoped', TEACHER_UID);
+    expect(none.names).toEqual([]);
+    // Credit records follow their teacher's school.
+    const records = await app.http().get(`${cm.collection(CREDIT_UID)}?pageSize=100`).set(staff.eastCoordinator.headers);
+    expect(records.status).toBe(200);
+    const ids = new Set(records.body.results.map((r: { documentId: string }) => r.documentId));
+    expect(ids.has(rec['tE1:pending'])).toBe(true);
+    expect(ids.has(rec['tW1:pending'])).toBe(false);
+    const lead = await app.http().get(`${cm.collection(CREDIT_UID)}?pageSize=100`).set(staff.schoolLead.headers);
+    const leadIds = new Set(lead.body.results.map((r: { documentId: string }) => r.documentId));
+    expect(leadIds.has(rec['tE1:approved']) && !leadIds.has(rec['tE2:approved'])).toBe(true);
+  });
+
+  test('reading a document outside the scope through the Content Manager is refused', async () => {
+    const outside = await app.http().get(cm.document(TEACHER_UID, u.tW1.teacher!.documentId)).set(staff.eastCoordinator.headers);
+    expect([403, 404]).toContain(outside.status);
+    expect(JSON.stringify(outside.body)).not.toContain('西一老师');
+    const inside = await app.http().get(cm.document(TEACHER_UID, u.tE2.teacher!.documentId)).set(staff.eastCoordinator.headers);
+    expect(inside.status).toBe(200);
+    expect(inside.body.data.name).toBe('东二老师');
+    const record = await app.http().get(cm.document(CREDIT_UID, rec['tW1:approved'])).set(staff.eastCoordinator.headers);
+    expect([403, 404]).toContain(record.status);
+  });
+
+  test('the coordinator\'s panel role reads the ledger but cannot edit a record in place', async () => {
+    const res = await app.http().put(cm.document(CREDIT_UID, rec['tE1:pending'])).set(staff.eastCoordinator.headers).send({ hours: 99 });
+    expect(res.status).toBe(403);
+  });
+
+  test('the reviewer reads lesson plans without their author or school', async () => {
+    const author = u.tE1.teacher!.documentId;
+    const lesson = await app.strapi.documents('api::lesson-plan.lesson-plan').create({
+      data: { ...require('../helpers/content').lessonData({ title: '评审可读课例' }), author, school: school.e1.documentId } as never,
+      status: 'published',
+    });
+    const res = await app.http().get(cm.document('api::lesson-plan.lesson-plan', lesson.documentId)).set(staff.reviewer.headers);
+    expect(res.status).toBe(200);
+    expect(res.body.data.title).toBe('评审可读课例');
+    expect(res.body.data.author).toBeUndefined();
+    expect(res.body.data.school).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain('东一老师');
+  });
+});
