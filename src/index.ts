@@ -11,6 +11,7 @@ import { guardEveryRoute } from './shared/multipart';
 import { syncReferenceData } from './platform/reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './platform/roles-permissions';
 import { registerScopeCondition, syncAdminRoles } from './platform/admin-roles';
+import { syncAdminLabels } from './platform/admin-labels';
 import { staffScopeMiddleware } from './platform/scope';
 import { schoolStagesMiddleware } from './platform/school-stages';
 import { selectionGuardMiddleware } from './library/guard';
@@ -75,6 +76,8 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await registerScopeCondition(strapi);
   const adminRoles = await syncAdminRoles(strapi);
   if (adminRoles.created || adminRoles.updated) strapi.log.info(`Admin roles synced from database/reference/admin-roles.json: ${JSON.stringify(adminRoles)}`);
+  const relabelled = await syncAdminLabels(strapi);
+  if (relabelled) strapi.log.info(`Content Manager labels set from database/reference/admin-labels.json (${relabelled} types)`);
   await syncReferenceData(strapi);
   await ensureSearchTables(strapi.db.connection);
   await ensureTrainingIndexes(strapi);

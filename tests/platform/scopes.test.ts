@@ -3,7 +3,8 @@ import os from 'os';
 import path from 'path';
 import { randomBytes } from 'crypto';
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
-import { cm } from '../helpers/admin';
+import { adminSession, cm } from '../helpers/admin';
+import labelsFile from '../../database/reference/admin-labels.json';
 
 /*
  * Issue 15 item 1: staff work within their level — the city, one district or one school — through the REST
@@ -264,5 +265,39 @@ describe('admin panel: staff roles from the versioned file, limited by their sco
     expect(res.body.data.author).toBeUndefined();
     expect(res.body.data.school).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain('东一老师');
+  });
+
+  test('the Content Manager labels every field of every type and component in Chinese; a boot puts back a label changed by hand', async () => {
+    const admin = await adminSession(app);
+    const labels = labelsFile as unknown as { contentTypes: Record<string, Record<string, string>>; components: Record<string, Record<string, string>> };
+    const missing: string[] = [];
+    for (const [uid, fields] of Object.entries(labels.contentTypes)) {
+      if (!(uid in app.strapi.contentTypes)) continue;
+      const res = await app.http().get(`/content-manager/content-types/${uid}/configuration`).set(admin.headers);
+      expect([uid, res.status]).toEqual([uid, 200]);
+      const metadatas = res.body.data.contentType.metadatas as Record<string, { edit: { label: string }; list: { label: string } }>;
+      for (const [field, label] of Object.entries(fields)) {
+        if (metadatas[field] && (metadatas[field].edit.label !== label || metadatas[field].list.label !== label)) missing.push(`${uid}.${field}`);
+      }
+      // Every field the panel shows has a Chinese label.
+      for (const field of Object.keys(metadatas)) if (!['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(field) && !(field in fields)) missing.push(`${uid}.${field} (not in the file)`);
+    }
+    for (const [uid, fields] of Object.entries(labels.components)) {
+      const res = await app.http().get(`/content-manager/components/${uid}/configuration`).set(admin.headers);
+      expect([uid, res.status]).toEqual([uid, 200]);
+      const metadatas = res.body.data.component.metadatas as Record<string, { edit: { label: string } }>;
+      for (const [field, label] of Object.entries(fields)) if (metadatas[field] && metadatas[field].edit.label !== label) missing.push(`${uid}.${field}`);
+    }
+    expect(missing).toEqual([]);
+    expect(labels.contentTypes['api::lesson-plan.lesson-plan'].title).toMatch(/^[\u4e00-\u9fff]+ /);
+
+    const service = app.strapi.plugin('content-manager').service('content-types');
+    const uid = 'api::lesson-plan.lesson-plan';
+    const current = await service.findConfiguration({ uid });
+    await service.updateConfiguration({ uid }, { settings: current.settings, layouts: current.layouts, metadatas: { ...current.metadatas, title: { ...current.metadatas.title, edit: { ...current.metadatas.title.edit, label: 'Title' } } } });
+    const { syncAdminLabels } = require('../../dist/src/platform/admin-labels');
+    expect(await syncAdminLabels(app.strapi)).toBe(1);
+    expect((await service.findConfiguration({ uid })).metadatas.title.edit.label).toBe(labels.contentTypes[uid].title);
+    expect(await syncAdminLabels(app.strapi)).toBe(0);
   });
 });
