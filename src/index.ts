@@ -12,6 +12,7 @@ import { syncReferenceData } from './platform/reference-data';
 import { disableSelfRegistration, syncRolesAndPermissions } from './platform/roles-permissions';
 import { registerScopeCondition, syncAdminRoles } from './platform/admin-roles';
 import { syncAdminLabels } from './platform/admin-labels';
+import { registerWorkspaceActions, registerWorkspaceRoutes } from './workspace';
 import { staffScopeMiddleware } from './platform/scope';
 import { schoolStagesMiddleware } from './platform/school-stages';
 import { selectionGuardMiddleware } from './library/guard';
@@ -32,6 +33,7 @@ export default {
     await startCluster(strapi);
     useSharedRateLimits(strapi);
     guardEveryRoute(strapi);
+    registerWorkspaceRoutes(strapi);
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);
@@ -74,6 +76,7 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await disableSelfRegistration(strapi);
   // Staff admin roles carry the scope condition, so it exists before they are synced.
   await registerScopeCondition(strapi);
+  await registerWorkspaceActions(strapi);
   const adminRoles = await syncAdminRoles(strapi);
   if (adminRoles.created || adminRoles.updated) strapi.log.info(`Admin roles synced from database/reference/admin-roles.json: ${JSON.stringify(adminRoles)}`);
   const relabelled = await syncAdminLabels(strapi);

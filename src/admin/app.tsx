@@ -1,4 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { ChartPie, PresentationChart } from '@strapi/icons';
 import labels from '../../database/reference/admin-labels.json';
 
 type OptionLabels = Record<string, { 'zh-Hans': string; en: string }>;
@@ -15,9 +16,31 @@ export default {
   config: {
     // English ships by default; Simplified Chinese is the primary language of our users.
     locales: ['zh-Hans'],
-    translations: { 'zh-Hans': optionMessages('zh-Hans'), en: optionMessages('en') },
+    translations: {
+      'zh-Hans': { ...optionMessages('zh-Hans'), 'xinyu.widgets.library-progress': '资源库进度（100/100/100）', 'xinyu.widgets.compliance': '本学年学时达标' },
+      en: { ...optionMessages('en'), 'xinyu.widgets.library-progress': 'Library progress (100/100/100)', 'xinyu.widgets.compliance': 'Credit-hour compliance this school year' },
+    },
     tutorials: false,
     notifications: { releases: false },
+  },
+  register(app: StrapiApp) {
+    // Homepage widgets, each shown only to staff whose role grants its workspace permission (admin-roles.json).
+    app.widgets.register([
+      {
+        id: 'xinyu-library-progress',
+        icon: ChartPie,
+        title: { id: 'xinyu.widgets.library-progress', defaultMessage: '资源库进度 Library progress (100/100/100)' },
+        component: async () => (await import('./widgets/LibraryProgress')).LibraryProgressWidget,
+        permissions: [{ action: 'api::workspace.library-progress' }],
+      },
+      {
+        id: 'xinyu-compliance',
+        icon: PresentationChart,
+        title: { id: 'xinyu.widgets.compliance', defaultMessage: '本学年学时达标 Compliance this school year' },
+        component: async () => (await import('./widgets/Compliance')).ComplianceWidget,
+        permissions: [{ action: 'api::workspace.compliance' }],
+      },
+    ]);
   },
   bootstrap(_app: StrapiApp) {},
 };

@@ -300,4 +300,37 @@ describe('admin panel: staff roles from the versioned file, limited by their sco
     expect((await service.findConfiguration({ uid })).metadatas.title.edit.label).toBe(labels.contentTypes[uid].title);
     expect(await syncAdminLabels(app.strapi)).toBe(0);
   });
+
+  test('workspace widgets: each role sees the widget its permissions grant, and the compliance chart stops at the scope', async () => {
+    const researcher = await staffSession('xinyu-researcher', { level: 'city' });
+    const progress = await app.http().get('/xinyu/widgets/library-progress').set(researcher.headers);
+    expect(progress.status).toBe(200);
+    expect(progress.body.data.map((l: { key: string }) => l.key).sort()).toEqual(['counseling-cases', 'demonstration-lessons', 'psychodramas']);
+    expect(progress.body.data.every((l: { target: number; selected: number }) => l.target === 100 && l.selected >= 0)).toBe(true);
+    expect((await app.http().get('/xinyu/widgets/compliance').set(researcher.headers)).status).toBe(403);
+    expect((await app.http().get('/xinyu/widgets/compliance')).status).toBe(401);
+
+    const areas = async (who: string) => {
+      const res = await app.http().get('/xinyu/widgets/compliance?schoolYear=2025-2026').set(staff[who].headers);
+      expect([who, res.status]).toEqual([who, 200]);
+      return res.body.data;
+    };
+    const city = await areas('cityCoordinator');
+    expect(city.level).toBe('district');
+    expect(city.areas.map((a: { area: string }) => a.area).sort()).toEqual(['东湖区', '西山县'].sort());
+    const east = await areas('eastCoordinator');
+    expect(east.level).toBe('school');
+    expect(east.areas.map((a: { area: string }) => a.area).sort()).toEqual(['东湖一小', '东湖二中'].sort());
+    const lead = await areas('schoolLead');
+    expect(lead.areas.map((a: { area: string }) => a.area)).toEqual(['东湖一小']);
+    // The bars add up to the report's own numbers for the same area.
+    const report = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&school=SC-E1').set(as('city'));
+    const sum = (key: 'teachers' | 'meeting') => report.body.data.reduce((n: number, row: Record<string, number>) => n + row[key], 0);
+    expect(lead.areas[0]).toMatchObject({ teachers: sum('teachers'), meeting: sum('meeting') });
+    // Staff without a scope are told so; a malformed school year is a 400 naming it.
+    expect((await app.http().get('/xinyu/widgets/compliance').set(staff.unscoped.headers)).status).toBe(403);
+    const bad = await app.http().get('/xinyu/widgets/compliance?schoolYear=2025').set(staff.cityCoordinator.headers);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.errors[0].path).toEqual(['schoolYear']);
+  });
 });

@@ -1,0 +1,95 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
+import { scopeOfAdmin, schoolFilter, type Scope } from '../platform/scope';
+import { assertSchoolYear, schoolYearOf } from '../training/ledger';
+
+/*
+ * The staff's workspace in the admin panel: admin routes under /xinyu, guarded by admin permissions of their
+ * own (granted to the staff roles in database/reference/admin-roles.json), calling the same services as the
+ * REST API. The homepage widgets (src/admin/app.tsx) draw what these answer.
+ */
+const CATEGORY = '心育工作台 Workspace';
+export const WORKSPACE_ACTIONS = [
+  { uid: 'workspace.library-progress', displayName: '资源库进度 Library progress toward 100/100/100' },
+  { uid: 'workspace.compliance', displayName: '学时达标看板 Compliance by district and school' },
+];
+
+/** Bootstrap, before the admin roles are synced (they grant these actions). */
+export async function registerWorkspaceActions(strapi: Core.Strapi) {
+  const actions = strapi.service('admin::permission').actionProvider;
+  const missing = WORKSPACE_ACTIONS.filter((action) => !actions.has(`api::${action.uid}`));
+  if (missing.length) await actions.registerMany(missing.map((action) => ({ ...action, section: 'settings', category: CATEGORY })));
+}
+
+type AdminContext = Context & { state: { user?: { id: number } } };
+
+const guarded = (action: string) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [`api::${action}`] } }],
+});
+
+async function scopeOf(strapi: Core.Strapi, ctx: AdminContext): Promise<Scope> {
+  const user = ctx.state.user;
+  if (!user) throw new errors.UnauthorizedError();
+  const roles: { code: string }[] = (await strapi.db.query('admin::user').findOne({ where: { id: user.id }, populate: { roles: { select: ['code'] } } }))?.roles ?? [];
+  // The super admin sees the city; staff see their scope, and staff without one see nothing.
+  if (roles.some((role) => role.code === 'strapi-super-admin')) return { level: 'city' };
+  const scope = await scopeOfAdmin(strapi, Number(user.id));
+  if (!scope) throw new errors.ForbiddenError('No scope is assigned to this account (管辖范围 Staff scope)');
+  return scope;
+}
+
+/** Compliance of this school year per district of the scope (per school within a district or school scope). */
+export async function complianceByArea(strapi: Core.Strapi, scope: Scope, schoolYear: string) {
+  const report = strapi.service('api::report.report') as { compliance(query: Record<string, unknown>, scope?: Scope): Promise<{ rows: { district: string; schoolCode: string; schoolName: string; teachers: number; meeting: number }[] }> };
+  const schools = await strapi.documents('api::school.school').findMany({ filters: schoolFilter(scope), fields: ['district', 'code'], limit: 10_000 } as never);
+  const districts = [...new Set(schools.map((s) => String(s.district)))].sort();
+  const byCity = scope.level === 'city';
+  const areas = new Map<string, { area: string; teachers: number; meeting: number }>();
+  for (const district of byCity ? districts : [null]) {
+    const query = district ? { schoolYear, district } : scope.level === 'district' ? { schoolYear, district: scope.district } : { schoolYear, school: (scope as { schoolCode: string }).schoolCode };
+    const { rows } = await report.compliance(query, scope);
+    for (const row of rows) {
+      const area = byCity ? row.district : row.schoolName;
+      const current = areas.get(area) ?? { area, teachers: 0, meeting: 0 };
+      // Rows are per school and position; a teacher with two positions counts under each, as in the report.
+      current.teachers += row.teachers;
+      current.meeting += row.meeting;
+      areas.set(area, current);
+    }
+  }
+  return {
+    schoolYear,
+    level: byCity ? 'district' : 'school',
+    areas: [...areas.values()].map((a) => ({ ...a, share: a.teachers ? Math.round((a.meeting / a.teachers) * 1000) / 1000 : 0 })),
+  };
+}
+
+/** Register: the workspace's admin routes. */
+export function registerWorkspaceRoutes(strapi: Core.Strapi) {
+  const admin = strapi.admin as unknown as { routes: Record<string, unknown> };
+  admin.routes['xinyu-workspace'] = {
+    type: 'admin',
+    prefix: '/xinyu',
+    routes: [
+      {
+        method: 'GET',
+        path: '/widgets/library-progress',
+        handler: async (ctx: AdminContext) => {
+          ctx.body = { data: await (strapi.service('api::library.library') as { progress(): Promise<unknown> }).progress() };
+        },
+        config: guarded('workspace.library-progress'),
+      },
+      {
+        method: 'GET',
+        path: '/widgets/compliance',
+        handler: async (ctx: AdminContext) => {
+          const scope = await scopeOf(strapi, ctx);
+          const schoolYear = ctx.query.schoolYear === undefined ? schoolYearOf(new Date()) : assertSchoolYear(ctx.query.schoolYear);
+          ctx.body = { data: await complianceByArea(strapi, scope, schoolYear) };
+        },
+        config: guarded('workspace.compliance'),
+      },
+    ],
+  };
+}
