@@ -34,6 +34,8 @@ export default {
     useSharedRateLimits(strapi);
     guardEveryRoute(strapi);
     registerWorkspaceRoutes(strapi);
+    // Before the admin's bootstrap gives the super admin every registered action.
+    await registerWorkspaceActions(strapi);
     configureAuthCache(strapi.config.get('cache.auth', {}));
     configureReadCaches(strapi.config.get('cache.reads', {}));
     cacheApiTokenMisses(strapi);
@@ -76,7 +78,6 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   await disableSelfRegistration(strapi);
   // Staff admin roles carry the scope condition, so it exists before they are synced.
   await registerScopeCondition(strapi);
-  await registerWorkspaceActions(strapi);
   const adminRoles = await syncAdminRoles(strapi);
   if (adminRoles.created || adminRoles.updated) strapi.log.info(`Admin roles synced from database/reference/admin-roles.json: ${JSON.stringify(adminRoles)}`);
   const relabelled = await syncAdminLabels(strapi);

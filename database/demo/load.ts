@@ -151,7 +151,7 @@ async function loadDemoStaff(strapi: Core.Strapi): Promise<DemoAccountCredential
     if (!role) throw new Error(`Admin role "${staff.role}" is missing; admin roles must be synced before demo data`);
     // Strapi's admin password rule: at least 8 characters with upper case, lower case and a digit.
     const password = `Xy7-${randomBytes(12).toString('base64url')}`;
-    const user = await strapi.service('admin::user').create({ email: staff.email, firstname: staff.firstname, lastname: staff.lastname, password, isActive: true, roles: [role.id] });
+    const user = await strapi.service('admin::user').create({ email: staff.email, firstname: staff.firstname, lastname: staff.lastname, password, isActive: true, roles: [role.id], preferedLanguage: 'zh-Hans' });
     if (staff.scope) await strapi.documents(SCOPE_UID).create({ data: { ...scopeData(staff.scope, schoolIds), adminUserId: Number(user.id) } });
     credentials.push({ username: staff.email, email: staff.email, password, role: staff.role, positions: [], panel: 'admin', scope: staff.scope });
   }

@@ -79,6 +79,8 @@ function fieldPaths(strapi: Core.Strapi, uid: string, except: string[]): string[
   return walk(own, '', 0);
 }
 
+const FIELD_ACTIONS = new Set(['create', 'read', 'update']);
+
 /** The file's permissions of one role, expanded to Strapi's shape. */
 export function expandPermissions(strapi: Core.Strapi, role: AdminRoleDefinition): AdminPermission[] {
   return role.permissions.flatMap((spec) => {
@@ -87,7 +89,8 @@ export function expandPermissions(strapi: Core.Strapi, role: AdminRoleDefinition
       (spec.subjects ?? []).map((subject) => ({
         action: `plugin::content-manager.explorer.${action}`,
         subject,
-        properties: spec.fieldsExcept ? { fields: fieldPaths(strapi, subject, spec.fieldsExcept) } : {},
+        // The panel greys out every field a create, read or update permission does not list, so they are listed.
+        properties: FIELD_ACTIONS.has(action) ? { fields: fieldPaths(strapi, subject, spec.fieldsExcept ?? []) } : {},
         conditions: spec.scoped ? [WITHIN_SCOPE] : [],
       }))
     );

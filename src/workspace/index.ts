@@ -15,7 +15,7 @@ export const WORKSPACE_ACTIONS = [
   { uid: 'workspace.compliance', displayName: '学时达标看板 Compliance by district and school' },
 ];
 
-/** Bootstrap, before the admin roles are synced (they grant these actions). */
+/** Register: before the admin's bootstrap syncs the super admin's permissions, and before our admin roles grant them. */
 export async function registerWorkspaceActions(strapi: Core.Strapi) {
   const actions = strapi.service('admin::permission').actionProvider;
   const missing = WORKSPACE_ACTIONS.filter((action) => !actions.has(`api::${action.uid}`));

@@ -217,6 +217,19 @@ describe('admin panel: staff roles from the versioned file, limited by their sco
     const permissions = await app.strapi.db.query('admin::permission').count({});
     const { syncAdminRoles } = require('../../dist/src/platform/admin-roles');
     expect(await syncAdminRoles(app.strapi)).toEqual({ created: 0, updated: 0 });
+    // Field permissions name the same fields the super admin's do (the panel greys out any field not named).
+    const fieldsOf = async (code: string, action: string, subject: string) => {
+      const role = await app.strapi.db.query('admin::role').findOne({ where: { code } });
+      const permission = await app.strapi.db.query('admin::permission').findOne({ where: { role: { id: role.id }, action, subject } });
+      return [...(permission?.properties?.fields ?? [])].sort();
+    };
+    for (const action of ['plugin::content-manager.explorer.create', 'plugin::content-manager.explorer.read', 'plugin::content-manager.explorer.update']) {
+      for (const subject of ['api::lesson-plan.lesson-plan', 'api::psychodrama-script.psychodrama-script']) {
+        expect([action, subject, await fieldsOf('xinyu-researcher', action, subject)]).toEqual([action, subject, await fieldsOf('strapi-super-admin', action, subject)]);
+      }
+    }
+    const reviewerFields = await fieldsOf('xinyu-reviewer', 'plugin::content-manager.explorer.read', 'api::lesson-plan.lesson-plan');
+    expect(reviewerFields).toEqual((await fieldsOf('strapi-super-admin', 'plugin::content-manager.explorer.read', 'api::lesson-plan.lesson-plan')).filter((f) => f !== 'author' && f !== 'school'));
     expect(await app.strapi.db.query('admin::permission').count({})).toBe(permissions);
   });
 

@@ -1,0 +1,159 @@
+import fs from 'fs';
+import path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type TestApp } from '../helpers/strapi';
+import { browserTestsWanted } from '../helpers/global-setup';
+
+/*
+ * Issue 15 item 4: the admin panel as each staff level uses it, in a real browser (playwright-core driving
+ * Debian's chromium against the built panel and the demo data). Each persona signs in, sees the homepage
+ * widgets its role grants, and opens its main Content Manager page; nothing outside its scope ever appears.
+ * A screenshot of every page goes to .tmp/screenshots/ on every run.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const shots = path.resolve(__dirname, '..', '..', '.tmp', 'screenshots');
+const wanted = browserTestsWanted();
+if (!wanted && process.env.REQUIRE_BROWSER === 'true') throw new Error(`REQUIRE_BROWSER=true but no browser at ${CHROMIUM} (apt-get install -y chromium)`);
+const describeInBrowser = wanted ? describe : describe.skip;
+
+interface Account {
+  username: string;
+  password: string;
+  role: string;
+  panel?: 'admin';
+  email?: string;
+  scope?: { level: string; district?: string; schoolCode?: string } | null;
+}
+
+let app: TestApp;
+let browser: Browser;
+let base: string;
+let accounts: Account[];
+/** Teacher names by district and by school code, from the demo database. */
+const teachersIn = { district: new Map<string, string[]>(), school: new Map<string, string[]>() };
+
+const staff = (role: string, match: (a: Account) => boolean = () => true) => {
+  const account = accounts.find((a) => a.panel === 'admin' && a.role === role && match(a));
+  if (!account) throw new Error(`no demo staff account with role ${role}`);
+  return account;
+};
+
+async function signIn(account: Account): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  // The panel's language is the user's choice, kept in local storage: 简体中文, as our staff use it.
+  await context.addInitScript(() => window.localStorage.setItem('strapi-admin-language', 'zh-Hans'));
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/auth/login`);
+  await page.locator('input[name="email"]').fill(account.email!);
+  await page.locator('input[name="password"]').fill(account.password);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 60_000 });
+  return page;
+}
+
+async function shot(page: Page, name: string) {
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+/** The teachers' list of the Content Manager, all on one page; returns the page's text once rows are drawn. */
+async function teacherList(page: Page): Promise<string> {
+  await page.goto(`${base}/admin/content-manager/collection-types/api::teacher.teacher?page=1&pageSize=100&sort=name:ASC`);
+  await page.locator('table tbody tr').first().waitFor({ timeout: 60_000 });
+  return page.locator('main').innerText();
+}
+
+const barLabels = async (page: Page, testId: string) => {
+  await page.locator(`[data-testid="${testId}"]`).waitFor({ timeout: 60_000 });
+  // The panel scrolls its own main area: bring the chart into the screenshot.
+  await page.locator(`[data-testid="${testId}"]`).scrollIntoViewIfNeeded();
+  return page.locator(`[data-testid="${testId}-bar"]`).evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-label') ?? ''));
+};
+
+describeInBrowser('the admin panel for each staff level (browser)', () => {
+  beforeAll(async () => {
+    app = await startApp({ demo: true });
+    await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(app.strapi.server.httpServer.address() as { port: number }).port}`;
+    accounts = JSON.parse(fs.readFileSync(process.env.DEMO_ACCOUNTS_FILE as string, 'utf8'));
+    const teachers = await app.strapi.db.query('api::teacher.teacher').findMany({ select: ['name'], populate: { school: { select: ['district', 'code'] } } });
+    for (const teacher of teachers as { name: string; school: { district: string; code: string } }[]) {
+      teachersIn.district.set(teacher.school.district, [...(teachersIn.district.get(teacher.school.district) ?? []), teacher.name]);
+      teachersIn.school.set(teacher.school.code, [...(teachersIn.school.get(teacher.school.code) ?? []), teacher.name]);
+    }
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    fs.rmSync(process.env.DEMO_ACCOUNTS_FILE as string, { force: true });
+    await app?.stop();
+  });
+
+  test('super admin: both homepage widgets, every district in the compliance chart', async () => {
+    const page = await signIn(staff('strapi-super-admin'));
+    expect((await barLabels(page, 'library-progress')).sort()).toEqual(['心理活动示范课', '优秀心理辅导案例', '校园心理剧'].sort());
+    expect((await barLabels(page, 'compliance')).sort()).toEqual(['东湖区', '西山县']);
+    await shot(page, 'home-super-admin');
+    await page.context().close();
+  });
+
+  test('district coordinator (东湖区): compliance of its schools only; the teachers list never shows 西山县', async () => {
+    const page = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '东湖区'));
+    const schools = await barLabels(page, 'compliance');
+    expect(schools.length).toBeGreaterThan(0);
+    expect(schools.every((name) => name.includes('东湖区') || name.startsWith('青溪市'))).toBe(true);
+    expect(schools.some((name) => name.includes('西山'))).toBe(false);
+    await shot(page, 'home-coordinator-donghu');
+    const text = await teacherList(page);
+    expect(text).toContain('姓名');
+    const own = teachersIn.district.get('东湖区')!;
+    expect(own.some((name) => text.includes(name))).toBe(true);
+    for (const name of teachersIn.district.get('西山县')!) expect([name, text.includes(name)]).toEqual([name, false]);
+    await shot(page, 'teachers-coordinator-donghu');
+    await page.context().close();
+  });
+
+  test('school training lead (QX-DH-001): the teachers of one school, nobody else', async () => {
+    const page = await signIn(staff('xinyu-school-lead'));
+    expect(await barLabels(page, 'compliance')).toEqual(['青溪市东湖区实验小学']);
+    const text = await teacherList(page);
+    const own = teachersIn.school.get('QX-DH-001')!;
+    expect(own.some((name) => text.includes(name))).toBe(true);
+    const others = [...teachersIn.school.entries()].filter(([code]) => code !== 'QX-DH-001').flatMap(([, names]) => names).filter((name) => !own.includes(name));
+    for (const name of others) expect([name, text.includes(name)]).toEqual([name, false]);
+    await shot(page, 'teachers-school-lead');
+    await page.context().close();
+  });
+
+  test('researcher: lesson plans in Chinese — labels and options — and the library progress widget', async () => {
+    const page = await signIn(staff('xinyu-researcher'));
+    expect((await barLabels(page, 'library-progress')).length).toBe(3);
+    await expect(page.locator('[data-testid="compliance"]').count()).resolves.toBe(0);
+    await shot(page, 'home-researcher');
+    await page.goto(`${base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/create`);
+    await page.getByText('标题 Title').first().waitFor({ timeout: 60_000 });
+    await expect(page.getByText('学段 Grade band').count()).resolves.toBeGreaterThan(0);
+    await page.locator('[role="combobox"][name="gradeBand"]').click();
+    await page.getByRole('option', { name: '小学低段（1–3年级）' }).waitFor({ timeout: 10_000 });
+    await expect(page.getByRole('option', { name: 'lower_primary' }).count()).resolves.toBe(0);
+    await shot(page, 'lesson-create-researcher');
+    await page.context().close();
+  });
+
+  test('reviewer: a lesson plan without its author or school', async () => {
+    const lesson = await app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { publishedAt: { $notNull: true } }, select: ['documentId', 'title'], populate: { author: { select: ['name'] } } });
+    const page = await signIn(staff('xinyu-reviewer'));
+    await page.goto(`${base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/${lesson.documentId}?status=published`);
+    await page.getByText('标题 Title').first().waitFor({ timeout: 60_000 });
+    const text = await page.locator('main').innerText();
+    expect(text).toContain(lesson.title);
+    // Whatever the panel draws for a field the role may not read, the author's name and school are not in it.
+    expect(text).not.toContain(lesson.author.name);
+    const school = await app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { documentId: lesson.documentId }, populate: { school: { select: ['name'] } } });
+    if (school?.school?.name) expect(text).not.toContain(school.school.name);
+    await shot(page, 'lesson-reviewer');
+    await page.context().close();
+  });
+});
