@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { scopeOfAdmin, schoolFilter, type Scope } from '../platform/scope';
+import type { Actor } from '../platform/actor';
+import { evidenceFor, sendPrivateFile } from '../training/evidence';
 import { assertSchoolYear, schoolYearOf } from '../training/ledger';
 
 /*
@@ -13,6 +15,7 @@ const CATEGORY = '心育工作台 Workspace';
 export const WORKSPACE_ACTIONS = [
   { uid: 'workspace.library-progress', displayName: '资源库进度 Library progress toward 100/100/100' },
   { uid: 'workspace.compliance', displayName: '学时达标看板 Compliance by district and school' },
+  { uid: 'workspace.approvals', displayName: '学时审批 Approve and reject pending credit hours' },
 ];
 
 /** Register: before the admin's bootstrap syncs the super admin's permissions, and before our admin roles grant them. */
@@ -22,7 +25,23 @@ export async function registerWorkspaceActions(strapi: Core.Strapi) {
   if (missing.length) await actions.registerMany(missing.map((action) => ({ ...action, section: 'settings', category: CATEGORY })));
 }
 
-type AdminContext = Context & { state: { user?: { id: number } } };
+type AdminContext = Context & { state: { user?: { id: number; email?: string } } };
+
+/**
+ * The actor of an admin-panel coordinator: the same services decide for them as for a REST coordinator, within
+ * their scope. They have no content-API account: id 0 matches no account (so "not your own record" holds), no
+ * decidedBy link is written, and the audit trail names them `admin:<email>`.
+ */
+async function coordinatorActor(strapi: Core.Strapi, ctx: AdminContext): Promise<Actor> {
+  const scope = await scopeOf(strapi, ctx);
+  return { role: 'coordinator', account: { id: 0, documentId: '', username: `admin:${ctx.state.user?.email ?? ctx.state.user?.id}` }, teacher: null, scope };
+}
+
+interface CreditService {
+  listFor(actor: Actor, query: Record<string, unknown>): Promise<{ results: unknown[]; pagination: unknown }>;
+  decide(actor: Actor, ids: unknown, decision: 'approved' | 'rejected', reason?: unknown): Promise<unknown[]>;
+}
+const credits = (strapi: Core.Strapi) => strapi.service('api::credit-record.credit-record') as unknown as CreditService;
 
 const guarded = (action: string) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [`api::${action}`] } }],
@@ -89,6 +108,42 @@ export function registerWorkspaceRoutes(strapi: Core.Strapi) {
           ctx.body = { data: await complianceByArea(strapi, scope, schoolYear) };
         },
         config: guarded('workspace.compliance'),
+      },
+      {
+        // The approval queue: pending records of the teachers in scope, oldest first.
+        method: 'GET',
+        path: '/approvals',
+        handler: async (ctx: AdminContext) => {
+          const actor = await coordinatorActor(strapi, ctx);
+          const page = Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1);
+          const pageSize = Math.min(100, Math.max(1, Number.parseInt(String(ctx.query.pageSize ?? '50'), 10) || 50));
+          const { results, pagination } = await credits(strapi).listFor(actor, { filters: { status: { $eq: 'pending' } }, sort: ['date:asc', 'id:asc'], pagination: { page, pageSize } });
+          const sanitized = await strapi.contentAPI.sanitize.output(results, strapi.getModel('api::credit-record.credit-record'));
+          ctx.body = { data: sanitized, meta: { pagination } };
+        },
+        config: guarded('workspace.approvals'),
+      },
+      {
+        method: 'GET',
+        path: '/approvals/:id/evidence',
+        handler: async (ctx: AdminContext) => {
+          const file = await evidenceFor(strapi, await coordinatorActor(strapi, ctx), String(ctx.params.id));
+          if (!file || !(await sendPrivateFile(strapi, ctx, file))) throw new errors.NotFoundError('Evidence not found');
+        },
+        config: guarded('workspace.approvals'),
+      },
+      {
+        // One or many records, approved or rejected (with a reason), all or nothing — the ledger's own decision.
+        method: 'POST',
+        path: '/approvals/decisions',
+        handler: async (ctx: AdminContext) => {
+          const body = (ctx.request.body ?? {}) as { data?: { records?: unknown; decision?: unknown; reason?: unknown } };
+          const { records, decision, reason } = body.data ?? {};
+          if (decision !== 'approved' && decision !== 'rejected') throw new errors.ValidationError('decision must be approved or rejected', { errors: [{ path: ['decision'], message: 'decision must be approved or rejected', name: 'ValidationError' }] });
+          const decided = await credits(strapi).decide(await coordinatorActor(strapi, ctx), records, decision, reason);
+          ctx.body = { data: await strapi.contentAPI.sanitize.output(decided, strapi.getModel('api::credit-record.credit-record')) };
+        },
+        config: guarded('workspace.approvals'),
       },
     ],
   };

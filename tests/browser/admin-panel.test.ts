@@ -156,4 +156,27 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     await shot(page, 'lesson-reviewer');
     await page.context().close();
   });
+
+  test('approvals: the 西山县 coordinator does not see 东湖区 hours; the 东湖区 coordinator approves them from the queue', async () => {
+    const pending = await app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { status: 'pending' }, populate: { teacher: { select: ['name'], populate: { school: { select: ['district'] } } } } });
+    expect(pending.teacher.school.district).toBe('东湖区');
+
+    const west = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '西山县'));
+    await west.goto(`${base}/admin/xinyu/approvals`);
+    await west.locator('[data-testid="approvals-empty"], [data-testid="approval-row"]').first().waitFor({ timeout: 60_000 });
+    expect(await west.locator('main').innerText()).not.toContain(pending.teacher.name);
+    await west.context().close();
+
+    const page = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '东湖区'));
+    await page.goto(`${base}/admin/xinyu/approvals`);
+    const row = page.locator(`[data-testid="approval-row"][data-record="${pending.documentId}"]`);
+    await row.waitFor({ timeout: 60_000 });
+    expect(await row.innerText()).toContain(pending.teacher.name);
+    await shot(page, 'approvals-coordinator-donghu');
+    await row.locator('[data-testid="approve-row"]').click();
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    const decided = await app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { documentId: pending.documentId } });
+    expect(decided.status).toBe('approved');
+    await page.context().close();
+  });
 });

@@ -4,6 +4,7 @@ import path from 'path';
 import { randomBytes } from 'crypto';
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 import { adminSession, cm } from '../helpers/admin';
+import { race, tally } from '../helpers/race';
 import labelsFile from '../../database/reference/admin-labels.json';
 
 /*
@@ -345,5 +346,36 @@ describe('admin panel: staff roles from the versioned file, limited by their sco
     const bad = await app.http().get('/xinyu/widgets/compliance?schoolYear=2025').set(staff.cityCoordinator.headers);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.errors[0].path).toEqual(['schoolYear']);
+  });
+
+  test('approval queue: pending records of the scope only; decisions through the ledger, once, audited with the panel user', async () => {
+    const queue = async (who: string) => {
+      const res = await app.http().get('/xinyu/approvals').set(staff[who].headers);
+      expect([who, res.status]).toEqual([who, 200]);
+      return res.body.data.map((r: { documentId: string }) => r.documentId) as string[];
+    };
+    const pendingE1 = await record('tE1', 'pending', 3);
+    const pendingW1 = await record('tW1', 'pending', 3);
+    const east = await queue('eastCoordinator');
+    expect(east).toContain(pendingE1);
+    expect(east).not.toContain(pendingW1);
+    expect(await queue('cityCoordinator')).toEqual(expect.arrayContaining([pendingE1, pendingW1]));
+    expect((await app.http().get('/xinyu/approvals').set(staff.schoolLead.headers)).status).toBe(403);
+
+    const decide = (who: string, data: Record<string, unknown>) => app.http().post('/xinyu/approvals/decisions').set(staff[who].headers).send({ data });
+    expect((await decide('eastCoordinator', { records: [pendingW1], decision: 'approved' })).status).toBe(404);
+    const noReason = await decide('eastCoordinator', { records: [pendingE1], decision: 'rejected' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details.errors[0].path).toEqual(['reason']);
+    expect((await decide('eastCoordinator', { records: [pendingE1], decision: 'maybe' })).status).toBe(400);
+
+    // Ten approvals of one record at once through the panel: exactly one decides it.
+    const responses = await race(app, Array.from({ length: 10 }, () => (client) => client.post('/xinyu/approvals/decisions').set(staff.eastCoordinator.headers).send({ data: { records: [pendingE1], decision: 'approved' } })));
+    expect(tally(responses)).toEqual({ 200: 1, 409: 9 });
+    const decided = await app.strapi.db.query(CREDIT_UID).findOne({ where: { documentId: pendingE1 }, populate: { decidedBy: true } });
+    expect([decided.status, decided.decidedBy]).toEqual(['approved', null]);
+    const trail = await app.strapi.db.query('api::audit-event.audit-event').findMany({ where: { entityDocumentId: pendingE1, action: 'approve' } });
+    expect(trail.map((e: { actorUsername: string }) => e.actorUsername)).toEqual([expect.stringMatching(/^admin:staff-.*@test\.invalid$/)]);
+    expect(await queue('eastCoordinator')).not.toContain(pendingE1);
   });
 });

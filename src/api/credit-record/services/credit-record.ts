@@ -147,7 +147,8 @@ export default factories.createCoreService(CREDIT_UID, ({ strapi }: { strapi: Co
       const notPending = records.filter((r) => r.status !== 'pending');
       if (notPending.length) throw new ConflictError(`Only pending records can be decided: ${notPending.map((r) => `${r.documentId} is ${r.status}`).join(', ')}`);
       for (const record of records) {
-        const data = { status: decision, decidedBy: user.documentId, decidedAt: new Date(), ...(decision === 'rejected' ? { rejectionReason: String(reason).trim() } : {}) };
+        // An admin-panel decider has no content-API account to link; the audit entry names them.
+        const data = { status: decision, decidedBy: user.documentId || null, decidedAt: new Date(), ...(decision === 'rejected' ? { rejectionReason: String(reason).trim() } : {}) };
         const updated = await strapi.documents(CREDIT_UID).update({ documentId: record.documentId, data });
         await audit(strapi, { entityType: 'credit-record', entityDocumentId: record.documentId, action: decision === 'approved' ? 'approve' : 'reject', actor: user, before: creditSnapshot(record), after: creditSnapshot(updated) });
       }
