@@ -304,4 +304,16 @@ describe('jobs run once across instances', () => {
     expect(await runScheduled(a.strapi, 'nightly', async () => (ran += 1))).toEqual({ ran: false });
     expect(ran).toBe(0);
   });
+
+  test('the nightly search-index check rebuilds an index that lost documents, and leaves a whole one alone', async () => {
+    const { checkSearchIndex } = require('../../dist/src/content/search');
+    expect(await checkSearchIndex(a.strapi)).toEqual({ consistent: true, indexed: null });
+    const [row] = await a.strapi.db.connection('search_documents').select('id').limit(1);
+    await a.strapi.db.connection('search_postings').where({ document_ref: row.id }).delete();
+    await a.strapi.db.connection('search_documents').where({ id: row.id }).delete();
+    const repaired = await checkSearchIndex(a.strapi);
+    expect(repaired.consistent).toBe(false);
+    expect(repaired.indexed).toBeGreaterThan(0);
+    expect(await checkSearchIndex(a.strapi)).toEqual({ consistent: true, indexed: null });
+  });
 });
