@@ -124,6 +124,18 @@ describe('REST: a district or school coordinator sees and decides only their own
     expect(inside.status).toBe(201);
   });
 
+  test('course completion: a teacher of another district is not enrolled as far as a district coordinator can tell', async () => {
+    const course = await app.strapi.documents('api::training-course.training-course').create({
+      data: { title: '心理健康教育教师培训', code: `SC-C-${randomBytes(2).toString('hex')}`, tier: 'A', audiencePositions: ['mh_fulltime'], level: 'city', mode: 'in_person', creditHours: 8, modules: [{ title: '全程', hours: 8 }], schoolYear: '2025-2026', startDate: '2025-10-01', endDate: '2025-10-02', capacity: 10, courseStatus: 'open' } as never,
+    });
+    expect((await app.http().post(`/api/training-courses/${course.documentId}/enrol`).set(as('tW1'))).status).toBe(201);
+    const refused = await app.http().post(`/api/training-courses/${course.documentId}/complete`).set(as('east')).send({ data: { teachers: [u.tW1.teacher!.documentId] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('not enrolled');
+    expect(await app.strapi.db.query('api::enrolment.enrolment').count({ where: { status: 'completed' } })).toBe(0);
+    expect((await app.http().post(`/api/training-courses/${course.documentId}/complete`).set(as('city')).send({ data: { teachers: [u.tW1.teacher!.documentId] } })).status).toBe(200);
+  });
+
   test('a certificate of another district is 404 to read and revoke', async () => {
     const certificate = await asFixture(() => app.strapi.documents('api::certificate.certificate').create({
       data: { teacher: u.tW1.teacher!.documentId, tier: 'A', schoolYear: '2025-2026', status: 'valid', serialNumber: `XY-2025-A-${randomBytes(3).toString('hex')}`, verificationCode: randomBytes(16).toString('hex'), issuedAt: new Date(), hours: 20, snapshot: {} } as never,

@@ -112,14 +112,14 @@ export default factories.createCoreService(COURSE_UID, ({ strapi }: { strapi: Co
       throw fieldError('teachers', 'teachers must be a non-empty array of teacher documentIds');
     }
     const teachers = [...new Set(teacherDocumentIds as string[])];
-    // Teachers outside the coordinator's scope are as unknown as teachers who do not exist.
-    const outside = await teachersOutside(strapi, scopeOf(actor), teachers);
-    if (outside.length) throw fieldError('teachers', `teacher ${outside[0]} is not enrolled on this course`);
     return asDecision('complete', () => strapi.db.transaction(async ({ trx }) => {
       // Lock the enrolments first (id order): a concurrent completion waits, then reads `completed`.
       await lockRows(strapi, trx, ENROLMENT_UID, 'enrolment_key', teachers.map((teacher) => `${documentId}:${teacher}`));
       const course: CourseRow | null = await strapi.db.query(COURSE_UID).findOne({ where: { documentId } });
       if (!course) throw new errors.NotFoundError('Course not found');
+      // Teachers outside the coordinator's scope are as unknown as teachers who are not enrolled.
+      const outside = await teachersOutside(strapi, scopeOf(actor), teachers);
+      if (outside.length) throw fieldError('teachers', `teacher ${outside[0]} is not enrolled on ${course.code}`);
       const results: CompletionResult[] = [];
       for (const teacherDocumentId of teachers) {
         const enrolment: EnrolmentRow | null = await strapi.db.query(ENROLMENT_UID).findOne({
