@@ -1,12 +1,12 @@
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { schoolInScope, type Scope } from './scope';
 import { errors } from '@strapi/utils';
 import { readRows, type Cell } from '../shared/spreadsheet';
 import { TEACHER_POSITIONS, isMentalHealthTeacher, type TeacherPosition } from './teacher-positions';
 import { detectPersonalData } from '../shared/privacy-guard';
 import { audit, type AuditEntry } from '../shared/audit';
 import { newActivationCode, placeholderEmail, sendActivationCode, type Delivery } from './activation';
+import { schoolInScope, type Scope } from './scope';
 
 const TEACHER_UID = 'api::teacher.teacher';
 const USER_UID = 'plugin::users-permissions.user';

@@ -33,7 +33,7 @@ type AdminContext = Context & { state: { user?: { id: number; email?: string } }
  * decidedBy link is written, and the audit trail names them `admin:<email>`.
  */
 async function coordinatorActor(strapi: Core.Strapi, ctx: AdminContext): Promise<Actor> {
-  const scope = await scopeOf(strapi, ctx);
+  const scope = await panelScope(strapi, ctx);
   return { role: 'coordinator', account: { id: 0, documentId: '', username: `admin:${ctx.state.user?.email ?? ctx.state.user?.id}` }, teacher: null, scope };
 }
 
@@ -47,7 +47,8 @@ const guarded = (action: string) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [`api::${action}`] } }],
 });
 
-async function scopeOf(strapi: Core.Strapi, ctx: AdminContext): Promise<Scope> {
+/** The scope of the signed-in panel user: the super admin's is the city; staff without one are refused. */
+async function panelScope(strapi: Core.Strapi, ctx: AdminContext): Promise<Scope> {
   const user = ctx.state.user;
   if (!user) throw new errors.UnauthorizedError();
   const roles: { code: string }[] = (await strapi.db.query('admin::user').findOne({ where: { id: user.id }, populate: { roles: { select: ['code'] } } }))?.roles ?? [];
@@ -103,7 +104,7 @@ export function registerWorkspaceRoutes(strapi: Core.Strapi) {
         method: 'GET',
         path: '/widgets/compliance',
         handler: async (ctx: AdminContext) => {
-          const scope = await scopeOf(strapi, ctx);
+          const scope = await panelScope(strapi, ctx);
           const schoolYear = ctx.query.schoolYear === undefined ? schoolYearOf(new Date()) : assertSchoolYear(ctx.query.schoolYear);
           ctx.body = { data: await complianceByArea(strapi, scope, schoolYear) };
         },

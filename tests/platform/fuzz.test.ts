@@ -209,10 +209,16 @@ test(`seeded fuzz (seed ${SEED}): no 5xx, no hang, no temporary file left, healt
     { method: 'DELETE', path: `/content-manager/collection-types/${uid}/:id`, admin: true },
   ]);
 
+  // The staff workspace's admin routes (src/workspace), as an admin.
+  const workspaceRoutes = (app.strapi.server.listRoutes() as { path: string; methods: string[] }[])
+    .filter((route) => route.path.startsWith('/xinyu/'))
+    .flatMap((route) => route.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: route.path, admin: true })));
+  expect(workspaceRoutes.length).toBeGreaterThanOrEqual(5);
+
   const findings: Finding[] = [];
   let sent = 0;
   const actorNames = Object.keys(actors);
-  const all = [...unique.map((r) => ({ ...r, admin: false })), ...adminRoutes];
+  const all = [...unique.map((r) => ({ ...r, admin: false })), ...adminRoutes, ...workspaceRoutes];
   for (const route of all) {
     const batch = route.admin ? Math.ceil(CASES_PER_ROUTE / 3) : CASES_PER_ROUTE;
     const jobs = Array.from({ length: batch }, () => {
