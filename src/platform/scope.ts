@@ -52,13 +52,6 @@ export async function scopeOfAdmin(strapi: Core.Strapi, adminUserId: number): Pr
   return scope;
 }
 
-/** A Document Service filter on teachers for a scope ({} for the city). */
-export function teacherFilter(scope: Scope): Record<string, unknown> {
-  if (scope.level === 'city') return {};
-  if (scope.level === 'district') return { school: { district: { $eq: scope.district } } };
-  return { school: { documentId: { $eq: scope.schoolDocumentId } } };
-}
-
 /** A Document Service filter on schools for a scope. */
 export function schoolFilter(scope: Scope): Record<string, unknown> {
   if (scope.level === 'city') return {};
@@ -74,11 +67,9 @@ export function schoolInScope(scope: Scope, school: { district?: string | null; 
   return school.documentId === scope.schoolDocumentId;
 }
 
-/** A query-engine (db.query) condition on teachers for a scope ({} for the city). */
-export function teacherWhere(scope: Scope): Record<string, unknown> {
-  if (scope.level === 'city') return {};
-  if (scope.level === 'district') return { school: { district: scope.district } };
-  return { school: { id: scope.schoolId } };
+/** A filter on teachers for a scope ({} for the city): their school's. Document Service and db.query read it alike. */
+export function teacherFilter(scope: Scope): Record<string, unknown> {
+  return scope.level === 'city' ? {} : { school: schoolFilter(scope) };
 }
 
 /** Teachers of these documentIds outside the scope (or unknown). */
@@ -86,7 +77,7 @@ export async function teachersOutside(strapi: Core.Strapi, scope: Scope, teacher
   if (teacherDocumentIds.length === 0) return [];
   const unique = [...new Set(teacherDocumentIds)];
   const inside = await strapi.db.query(TEACHER_UID).findMany({
-    where: scope.level === 'city' ? { documentId: { $in: unique } } : { $and: [{ documentId: { $in: unique } }, teacherWhere(scope)] },
+    where: scope.level === 'city' ? { documentId: { $in: unique } } : { $and: [{ documentId: { $in: unique } }, teacherFilter(scope)] },
     select: ['documentId'],
   });
   const found = new Set(inside.map((t: { documentId: string }) => t.documentId));

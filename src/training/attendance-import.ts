@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { createId } from '@paralleldrive/cuid2';
 import { audit } from '../shared/audit';
-import { teacherWhere, type Scope } from '../platform/scope';
+import { teacherFilter, type Scope } from '../platform/scope';
 import { insertCreditRecords, type NewCreditRecord } from './ledger';
 import { joinTable, lockName, tableOf } from '../shared/sql';
 import { asDecision } from '../shared/decision';
@@ -72,7 +72,7 @@ export async function importAttendance(strapi: Core.Strapi, options: ImportOptio
   let columns: ColumnMap | null = null;
   let rows = 0;
 
-  const inScope = teacherWhere(options.scope ?? { level: 'city' });
+  const inScope = teacherFilter(options.scope ?? { level: 'city' });
   const scoped = (where: Record<string, unknown>) => (Object.keys(inScope).length ? { $and: [where, inScope] } : where);
   const resolve = async (batch: ImportRow[]) => {
     const staff = [...new Set(batch.map((r) => r.staffNumber))].filter((s) => !teacherIds.has(s));
