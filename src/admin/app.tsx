@@ -1,6 +1,12 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { ChartPie, CheckCircle, PresentationChart } from '@strapi/icons';
+import { ChartPie, PresentationChart } from '@strapi/icons';
 import labels from '../../database/reference/admin-labels.json';
+import { approvalPages, type WorkspacePage } from './pages/registry';
+import { trainingPages } from './pages/training';
+import { libraryPages } from './pages/library';
+
+const pages: WorkspacePage[] = [...approvalPages, ...trainingPages, ...libraryPages];
+const pageMessages = (locale: 'zh-Hans' | 'en') => Object.fromEntries(pages.map((page) => [`xinyu.pages.${page.id}`, page.label[locale]]));
 
 type OptionLabels = Record<string, { 'zh-Hans': string; en: string }>;
 
@@ -17,21 +23,23 @@ export default {
     // English ships by default; Simplified Chinese is the primary language of our users.
     locales: ['zh-Hans'],
     translations: {
-      'zh-Hans': { ...optionMessages('zh-Hans'), 'xinyu.widgets.library-progress': '资源库进度（100/100/100）', 'xinyu.widgets.compliance': '本学年学时达标', 'xinyu.pages.approvals': '学时审批' },
-      en: { ...optionMessages('en'), 'xinyu.widgets.library-progress': 'Library progress (100/100/100)', 'xinyu.widgets.compliance': 'Credit-hour compliance this school year', 'xinyu.pages.approvals': 'Credit-hour approvals' },
+      'zh-Hans': { ...optionMessages('zh-Hans'), 'xinyu.widgets.library-progress': '资源库进度（100/100/100）', 'xinyu.widgets.compliance': '本学年学时达标', ...pageMessages('zh-Hans') },
+      en: { ...optionMessages('en'), 'xinyu.widgets.library-progress': 'Library progress (100/100/100)', 'xinyu.widgets.compliance': 'Credit-hour compliance this school year', ...pageMessages('en') },
     },
     tutorials: false,
     notifications: { releases: false },
   },
   register(app: StrapiApp) {
     // Workspace pages, each in the menu only for staff whose role grants its permission.
-    app.addMenuLink({
-      to: 'xinyu/approvals',
-      icon: CheckCircle,
-      intlLabel: { id: 'xinyu.pages.approvals', defaultMessage: '学时审批 Approvals' },
-      Component: () => import('./pages/Approvals'),
-      permissions: [{ action: 'api::workspace.approvals', subject: null }],
-    });
+    for (const page of pages) {
+      app.addMenuLink({
+        to: page.to,
+        icon: page.icon,
+        intlLabel: { id: `xinyu.pages.${page.id}`, defaultMessage: `${page.label['zh-Hans']} ${page.label.en}` },
+        Component: page.load,
+        permissions: [{ action: page.action, subject: null }],
+      });
+    }
     // Homepage widgets, each shown only to staff whose role grants its workspace permission (admin-roles.json).
     app.widgets.register([
       {

@@ -1,7 +1,9 @@
 import fs from 'fs';
-import path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { startApp, type TestApp } from '../helpers/strapi';
+import type { Page } from 'playwright-core';
+import { startApp } from '../helpers/strapi';
+import { barLabels, env, shot, signIn, staff } from '../helpers/browser';
+import trainingCases from './cases/training';
+import libraryCases from './cases/library';
 import { browserTestsWanted } from '../helpers/global-setup';
 
 /*
@@ -11,84 +13,37 @@ import { browserTestsWanted } from '../helpers/global-setup';
  * A screenshot of every page goes to .tmp/screenshots/ on every run.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const shots = path.resolve(__dirname, '..', '..', '.tmp', 'screenshots');
 const wanted = browserTestsWanted();
 if (!wanted && process.env.REQUIRE_BROWSER === 'true') throw new Error(`REQUIRE_BROWSER=true but no browser at ${CHROMIUM} (apt-get install -y chromium)`);
 const describeInBrowser = wanted ? describe : describe.skip;
 
-interface Account {
-  username: string;
-  password: string;
-  role: string;
-  panel?: 'admin';
-  email?: string;
-  scope?: { level: string; district?: string; schoolCode?: string } | null;
-}
-
-let app: TestApp;
-let browser: Browser;
-let base: string;
-let accounts: Account[];
-/** Teacher names by district and by school code, from the demo database. */
-const teachersIn = { district: new Map<string, string[]>(), school: new Map<string, string[]>() };
-
-const staff = (role: string, match: (a: Account) => boolean = () => true) => {
-  const account = accounts.find((a) => a.panel === 'admin' && a.role === role && match(a));
-  if (!account) throw new Error(`no demo staff account with role ${role}`);
-  return account;
-};
-
-async function signIn(account: Account): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
-  // The panel's language is the user's choice, kept in local storage: 简体中文, as our staff use it.
-  await context.addInitScript(() => window.localStorage.setItem('strapi-admin-language', 'zh-Hans'));
-  const page = await context.newPage();
-  await page.goto(`${base}/admin/auth/login`);
-  await page.locator('input[name="email"]').fill(account.email!);
-  await page.locator('input[name="password"]').fill(account.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 60_000 });
-  return page;
-}
-
-async function shot(page: Page, name: string) {
-  fs.mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
 /** The teachers' list of the Content Manager, all on one page; returns the page's text once rows are drawn. */
 async function teacherList(page: Page): Promise<string> {
-  await page.goto(`${base}/admin/content-manager/collection-types/api::teacher.teacher?page=1&pageSize=100&sort=name:ASC`);
+  await page.goto(`${env.base}/admin/content-manager/collection-types/api::teacher.teacher?page=1&pageSize=100&sort=name:ASC`);
   await page.locator('table tbody tr').first().waitFor({ timeout: 60_000 });
   return page.locator('main').innerText();
 }
 
-const barLabels = async (page: Page, testId: string) => {
-  await page.locator(`[data-testid="${testId}"]`).waitFor({ timeout: 60_000 });
-  // The panel scrolls its own main area: bring the chart into the screenshot.
-  await page.locator(`[data-testid="${testId}"]`).scrollIntoViewIfNeeded();
-  return page.locator(`[data-testid="${testId}-bar"]`).evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-label') ?? ''));
-};
-
 describeInBrowser('the admin panel for each staff level (browser)', () => {
   beforeAll(async () => {
-    app = await startApp({ demo: true });
-    await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(app.strapi.server.httpServer.address() as { port: number }).port}`;
-    accounts = JSON.parse(fs.readFileSync(process.env.DEMO_ACCOUNTS_FILE as string, 'utf8'));
-    const teachers = await app.strapi.db.query('api::teacher.teacher').findMany({ select: ['name'], populate: { school: { select: ['district', 'code'] } } });
+    env.app = await startApp({ demo: true });
+    env.teachersIn = { district: new Map(), school: new Map() };
+    await new Promise<void>((resolve) => env.app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+    env.base = `http://127.0.0.1:${(env.app.strapi.server.httpServer.address() as { port: number }).port}`;
+    env.accounts = JSON.parse(fs.readFileSync(process.env.DEMO_ACCOUNTS_FILE as string, 'utf8'));
+    const teachers = await env.app.strapi.db.query('api::teacher.teacher').findMany({ select: ['name'], populate: { school: { select: ['district', 'code'] } } });
     for (const teacher of teachers as { name: string; school: { district: string; code: string } }[]) {
-      teachersIn.district.set(teacher.school.district, [...(teachersIn.district.get(teacher.school.district) ?? []), teacher.name]);
-      teachersIn.school.set(teacher.school.code, [...(teachersIn.school.get(teacher.school.code) ?? []), teacher.name]);
+      env.teachersIn.district.set(teacher.school.district, [...(env.teachersIn.district.get(teacher.school.district) ?? []), teacher.name]);
+      env.teachersIn.school.set(teacher.school.code, [...(env.teachersIn.school.get(teacher.school.code) ?? []), teacher.name]);
     }
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    env.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await env.browser?.close();
     fs.rmSync(process.env.DEMO_ACCOUNTS_FILE as string, { force: true });
-    await app?.stop();
+    await env.app?.stop();
   });
 
   test('super admin: both homepage widgets, every district in the compliance chart', async () => {
@@ -108,9 +63,9 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     await shot(page, 'home-coordinator-donghu');
     const text = await teacherList(page);
     expect(text).toContain('姓名');
-    const own = teachersIn.district.get('东湖区')!;
+    const own = env.teachersIn.district.get('东湖区')!;
     expect(own.some((name) => text.includes(name))).toBe(true);
-    for (const name of teachersIn.district.get('西山县')!) expect([name, text.includes(name)]).toEqual([name, false]);
+    for (const name of env.teachersIn.district.get('西山县')!) expect([name, text.includes(name)]).toEqual([name, false]);
     await shot(page, 'teachers-coordinator-donghu');
     await page.context().close();
   });
@@ -119,9 +74,9 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     const page = await signIn(staff('xinyu-school-lead'));
     expect(await barLabels(page, 'compliance')).toEqual(['青溪市东湖区实验小学']);
     const text = await teacherList(page);
-    const own = teachersIn.school.get('QX-DH-001')!;
+    const own = env.teachersIn.school.get('QX-DH-001')!;
     expect(own.some((name) => text.includes(name))).toBe(true);
-    const others = [...teachersIn.school.entries()].filter(([code]) => code !== 'QX-DH-001').flatMap(([, names]) => names).filter((name) => !own.includes(name));
+    const others = [...env.teachersIn.school.entries()].filter(([code]) => code !== 'QX-DH-001').flatMap(([, names]) => names).filter((name) => !own.includes(name));
     for (const name of others) expect([name, text.includes(name)]).toEqual([name, false]);
     await shot(page, 'teachers-school-lead');
     await page.context().close();
@@ -132,7 +87,7 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     expect((await barLabels(page, 'library-progress')).length).toBe(3);
     await expect(page.locator('[data-testid="compliance"]').count()).resolves.toBe(0);
     await shot(page, 'home-researcher');
-    await page.goto(`${base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/create`);
+    await page.goto(`${env.base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/create`);
     await page.getByText('标题 Title').first().waitFor({ timeout: 60_000 });
     await expect(page.getByText('学段 Grade band').count()).resolves.toBeGreaterThan(0);
     await page.locator('[role="combobox"][name="gradeBand"]').click();
@@ -143,40 +98,44 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
   });
 
   test('reviewer: a lesson plan without its author or school', async () => {
-    const lesson = await app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { publishedAt: { $notNull: true } }, select: ['documentId', 'title'], populate: { author: { select: ['name'] } } });
+    const lesson = await env.app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { publishedAt: { $notNull: true } }, select: ['documentId', 'title'], populate: { author: { select: ['name'] } } });
     const page = await signIn(staff('xinyu-reviewer'));
-    await page.goto(`${base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/${lesson.documentId}?status=published`);
+    await page.goto(`${env.base}/admin/content-manager/collection-types/api::lesson-plan.lesson-plan/${lesson.documentId}?status=published`);
     await page.getByText('标题 Title').first().waitFor({ timeout: 60_000 });
     const text = await page.locator('main').innerText();
     expect(text).toContain(lesson.title);
     // Whatever the panel draws for a field the role may not read, the author's name and school are not in it.
     expect(text).not.toContain(lesson.author.name);
-    const school = await app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { documentId: lesson.documentId }, populate: { school: { select: ['name'] } } });
+    const school = await env.app.strapi.db.query('api::lesson-plan.lesson-plan').findOne({ where: { documentId: lesson.documentId }, populate: { school: { select: ['name'] } } });
     if (school?.school?.name) expect(text).not.toContain(school.school.name);
     await shot(page, 'lesson-reviewer');
     await page.context().close();
   });
 
   test('approvals: the 西山县 coordinator does not see 东湖区 hours; the 东湖区 coordinator approves them from the queue', async () => {
-    const pending = await app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { status: 'pending' }, populate: { teacher: { select: ['name'], populate: { school: { select: ['district'] } } } } });
+    const pending = await env.app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { status: 'pending' }, populate: { teacher: { select: ['name'], populate: { school: { select: ['district'] } } } } });
     expect(pending.teacher.school.district).toBe('东湖区');
 
     const west = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '西山县'));
-    await west.goto(`${base}/admin/xinyu/approvals`);
+    await west.goto(`${env.base}/admin/xinyu/approvals`);
     await west.locator('[data-testid="approvals-empty"], [data-testid="approval-row"]').first().waitFor({ timeout: 60_000 });
     expect(await west.locator('main').innerText()).not.toContain(pending.teacher.name);
     await west.context().close();
 
     const page = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '东湖区'));
-    await page.goto(`${base}/admin/xinyu/approvals`);
+    await page.goto(`${env.base}/admin/xinyu/approvals`);
     const row = page.locator(`[data-testid="approval-row"][data-record="${pending.documentId}"]`);
     await row.waitFor({ timeout: 60_000 });
     expect(await row.innerText()).toContain(pending.teacher.name);
     await shot(page, 'approvals-coordinator-donghu');
     await row.locator('[data-testid="approve-row"]').click();
     await row.waitFor({ state: 'detached', timeout: 30_000 });
-    const decided = await app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { documentId: pending.documentId } });
+    const decided = await env.app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { documentId: pending.documentId } });
     expect(decided.status).toBe('approved');
     await page.context().close();
   });
+
+  // The workspace pages of each area (tests/browser/cases/), on the same app and browser.
+  trainingCases();
+  libraryCases();
 });

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { Loader, Typography } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
-import { BarChart } from './BarChart';
+import { BarChart } from '../components/BarChart';
 
 interface LibraryProgress {
   key: string;

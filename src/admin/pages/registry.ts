@@ -1,0 +1,16 @@
+import type { ComponentType } from 'react';
+import { CheckCircle } from '@strapi/icons';
+
+/** A workspace page: its menu link, its label in both languages, and the workspace action that shows it. */
+export interface WorkspacePage {
+  id: string;
+  to: string;
+  icon: ComponentType;
+  label: { 'zh-Hans': string; en: string };
+  action: string;
+  load: () => Promise<{ default: ComponentType }>;
+}
+
+export const approvalPages: WorkspacePage[] = [
+  { id: 'approvals', to: 'xinyu/approvals', icon: CheckCircle, label: { 'zh-Hans': '学时审批', en: 'Credit-hour approvals' }, action: 'api::workspace.approvals', load: () => import('./Approvals') },
+];
