@@ -3,7 +3,7 @@ import os from 'os';
 import path from 'path';
 import { randomBytes } from 'crypto';
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
-import { adminSession, cm } from '../helpers/admin';
+import { adminSession, cm, staffSession as staffSessionOf } from '../helpers/admin';
 import { race, tally } from '../helpers/race';
 import labelsFile from '../../database/reference/admin-labels.json';
 
@@ -199,17 +199,7 @@ describe('staff scopes are checked whatever the client', () => {
 describe('admin panel: staff roles from the versioned file, limited by their scope', () => {
   const staff: Record<string, { headers: { Authorization: string } }> = {};
 
-  async function staffSession(roleCode: string, scope: Record<string, unknown> | null) {
-    const role = await app.strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
-    expect(role).toBeTruthy();
-    const email = `staff-${randomBytes(4).toString('hex')}@test.invalid`;
-    const password = `Aa1-${randomBytes(12).toString('base64url')}`;
-    const user = await app.strapi.service('admin::user').create({ email, firstname: 'Staff', lastname: roleCode, password, isActive: true, roles: [role.id] });
-    if (scope) await app.strapi.documents(SCOPE_UID).create({ data: { ...scope, adminUserId: Number(user.id) } as never });
-    const res = await app.http().post('/admin/login').send({ email, password });
-    expect(res.status).toBe(200);
-    return { headers: { Authorization: `Bearer ${res.body.data.token}` } };
-  }
+  const staffSession = (roleCode: string, scope: Record<string, unknown> | null) => staffSessionOf(app, roleCode, scope);
 
   beforeAll(async () => {
     staff.cityCoordinator = await staffSession('xinyu-coordinator', { level: 'city' });
