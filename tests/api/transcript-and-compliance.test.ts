@@ -112,7 +112,7 @@ describe('compliance report', () => {
     const res = await app.http().get(`/api/reports/compliance?schoolYear=2025-2026&district=${encodeURIComponent('东湖区')}&format=csv`).set(bearer(u.coordinator.jwt));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toBe('attachment; filename="compliance-2025-2026.csv"');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="compliance-2025-2026.csv"; filename*=UTF-8''compliance-2025-2026.csv`);
     const text = res.text;
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trimEnd().split('\r\n');
@@ -125,6 +125,86 @@ describe('compliance report', () => {
     [`schoolYear=2025-2026&district=x&school=y`, 'school'],
     ['district=x', 'schoolYear'],
   ])('%s is 400 naming %s', async (qs, field) => {
+    const res = await app.http().get(`/api/reports/compliance?${qs}`).set(bearer(u.coordinator.jwt));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].path).toEqual([field]);
+  });
+
+  test('the drill-down: by district for the city, counting each teacher once against their strictest requirement', async () => {
+    const res = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&groupBy=district').set(bearer(u.coordinator.jwt));
+    expect(res.status).toBe(200);
+    // 东湖区: t1 9 ≥ 8 ✓, t2 10 < 16 ✗, t3 20 ≥ 20 ✓, t4 8 ≥ 8 ✓, t5 16 ≥ 16 ✓, t6 0 ✗; 西山县: t7 100 ≥ 8 ✓.
+    expect(res.body.data).toEqual({
+      schoolYear: '2025-2026',
+      groupBy: 'district',
+      area: {},
+      totals: { teachers: 7, meeting: 5, share: 0.714 },
+      areas: [
+        { key: '东湖区', name: '东湖区', district: '东湖区', teachers: 6, meeting: 4, share: 0.667, approvedHours: 63 },
+        { key: '西山县', name: '西山县', district: '西山县', teachers: 1, meeting: 1, share: 1, approvedHours: 100 },
+      ].sort((a, b) => (a.key < b.key ? -1 : 1)),
+      teachers: [],
+    });
+  });
+
+  test('the drill-down: schools of a district, then the teachers of a school', async () => {
+    const schools = await app.http().get(`/api/reports/compliance?schoolYear=2025-2026&groupBy=school&district=${encodeURIComponent('东湖区')}`).set(bearer(u.coordinator.jwt));
+    expect(schools.status).toBe(200);
+    expect(schools.body.data.areas).toEqual([
+      { key: 'QX-E1', name: '东湖一小', district: '东湖区', teachers: 4, meeting: 3, share: 0.75, approvedHours: 47 },
+      { key: 'QX-E2', name: '东湖二中', district: '东湖区', teachers: 2, meeting: 1, share: 0.5, approvedHours: 16 },
+    ]);
+    const teachers = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&groupBy=teacher&school=QX-E1').set(bearer(u.coordinator.jwt));
+    expect(teachers.status).toBe(200);
+    expect(teachers.body.data.area).toEqual({ school: 'QX-E1', schoolName: '东湖一小' });
+    expect(teachers.body.data.totals).toEqual({ teachers: 4, meeting: 3, share: 0.75 });
+    expect(teachers.body.data.teachers.map((t: Record<string, unknown>) => [t.name, t.positions, t.requiredHours, t.approvedHours, t.meeting])).toEqual([
+      ['t1', ['subject'], 8, 9, true],
+      ['t2', ['homeroom', 'subject'], 16, 10, false],
+      ['t3', ['mh_parttime', 'subject'], 20, 20, true],
+      ['t4', ['subject'], 8, 8, true],
+    ]);
+    expect(teachers.body.data.teachers[0]).toMatchObject({ documentId: u.t1.teacher!.documentId, staffNumber: 't1', schoolCode: 'QX-E1', schoolName: '东湖一小' });
+  });
+
+  test('the drill-down exports: CSV names positions in Chinese; XLSX holds the same rows with numbers as numbers', async () => {
+    const csv = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&groupBy=teacher&school=QX-E1&format=csv').set(bearer(u.coordinator.jwt));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="compliance-2025-2026-QX-E1-by-teacher.csv"; filename*=UTF-8''compliance-2025-2026-QX-E1-by-teacher.csv`);
+    const lines = csv.text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('学校代码 School code,学校 School,工号 Staff no.,姓名 Name,岗位 Positions,应修学时 Required hours,认定学时 Approved hours,是否达标 Meeting');
+    expect(lines[2]).toBe('QX-E1,东湖一小,t2,t2,班主任、专任教师,16,10,否 no');
+
+    const xlsx = await app.http().get(`/api/reports/compliance?schoolYear=2025-2026&groupBy=school&district=${encodeURIComponent('东湖区')}&format=xlsx`).set(bearer(u.coordinator.jwt))
+      .buffer(true).parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    // The district's Chinese name travels in filename* (RFC 6266); the plain filename stays ASCII.
+    expect(xlsx.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('compliance-2025-2026-东湖区-by-school.xlsx')}`);
+    const ExcelJS = require('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body);
+    const rows: unknown[][] = [];
+    workbook.worksheets[0].eachRow((row: { values: unknown[] }) => rows.push(row.values.slice(1)));
+    expect(rows).toEqual([
+      ['学校代码 School code', '学校 School', '区县 District', '教师数 Teachers', '达标人数 Meeting', '达标率 Share', '认定学时 Approved hours'],
+      ['QX-E1', '东湖一小', '东湖区', 4, 3, 0.75, 47],
+      ['QX-E2', '东湖二中', '东湖区', 2, 1, 0.5, 16],
+    ]);
+  });
+
+  test.each([
+    ['schoolYear=2025-2026&groupBy=teacher', 'groupBy'],
+    ['schoolYear=2025-2026&groupBy=province', 'groupBy'],
+    ['schoolYear=2025-2026&groupBy=district&school=QX-E1', 'groupBy'],
+    ['schoolYear=2025-2026&groupBy=school&district[$ne]=x', 'district'],
+    ['schoolYear=2025-2026&groupBy=school&format=pdf', 'format'],
+    ['groupBy=school', 'schoolYear'],
+  ])('drill-down %s is 400 naming %s', async (qs, field) => {
     const res = await app.http().get(`/api/reports/compliance?${qs}`).set(bearer(u.coordinator.jwt));
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual([field]);

@@ -339,15 +339,54 @@ describe('admin panel: staff roles from the versioned file, limited by their sco
     expect(east.areas.map((a: { area: string }) => a.area).sort()).toEqual(['东湖一小', '东湖二中'].sort());
     const lead = await areas('schoolLead');
     expect(lead.areas.map((a: { area: string }) => a.area)).toEqual(['东湖一小']);
-    // The bars add up to the report's own numbers for the same area.
-    const report = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&school=SC-E1').set(as('city'));
-    const sum = (key: 'teachers' | 'meeting') => report.body.data.reduce((n: number, row: Record<string, number>) => n + row[key], 0);
-    expect(lead.areas[0]).toMatchObject({ teachers: sum('teachers'), meeting: sum('meeting') });
+    // The bars are the REST report's own drill-down numbers for the same area (each teacher counted once).
+    const report = await app.http().get('/api/reports/compliance?schoolYear=2025-2026&groupBy=teacher&school=SC-E1').set(as('city'));
+    expect(report.status).toBe(200);
+    expect(lead.areas[0]).toMatchObject({ teachers: report.body.data.totals.teachers, meeting: report.body.data.totals.meeting });
+    expect(lead.areas[0].teachers).toBe(report.body.data.teachers.length);
     // Staff without a scope are told so; a malformed school year is a 400 naming it.
     expect((await app.http().get('/xinyu/widgets/compliance').set(staff.unscoped.headers)).status).toBe(403);
     const bad = await app.http().get('/xinyu/widgets/compliance?schoolYear=2025').set(staff.cityCoordinator.headers);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.errors[0].path).toEqual(['schoolYear']);
+  });
+
+  test('compliance page: the drill-down starts at the scope and never leaves it; exports carry the same rows', async () => {
+    const get = (who: string, qs: string) => app.http().get(`/xinyu/compliance?schoolYear=2025-2026${qs}`).set(staff[who].headers);
+    const city = await get('cityCoordinator', '');
+    expect(city.status).toBe(200);
+    expect([city.body.data.groupBy, city.body.data.areas.map((a: { key: string }) => a.key).sort()]).toEqual(['district', ['东湖区', '西山县'].sort()]);
+    const westTeachers = await get('cityCoordinator', `&groupBy=teacher&district=${encodeURIComponent('西山县')}`);
+    expect(westTeachers.body.data.teachers.map((t: { name: string }) => t.name)).toContain('西一老师');
+
+    // A district coordinator starts at their district's schools; another district, or a school of it, is refused.
+    const east = await get('eastCoordinator', '');
+    expect([east.status, east.body.data.groupBy, east.body.data.area]).toEqual([200, 'school', { district: '东湖区' }]);
+    expect(east.body.data.areas.map((a: { key: string }) => a.key).sort()).toEqual(['SC-E1', 'SC-E2']);
+    expect((await get('eastCoordinator', `&district=${encodeURIComponent('西山县')}`)).status).toBe(403);
+    expect((await get('eastCoordinator', '&school=SC-W1&groupBy=teacher')).status).toBe(403);
+    expect((await get('eastCoordinator', '&groupBy=district')).body.data.areas.map((a: { key: string }) => a.key)).toEqual(['东湖区']);
+    const eastTeachers = await get('eastCoordinator', '&school=SC-E1&groupBy=teacher');
+    expect(eastTeachers.body.data.teachers.map((t: { name: string }) => t.name)).toEqual(['东一老师']);
+
+    // A school lead sees the teachers of their school, and nothing else.
+    const lead = await get('schoolLead', '');
+    expect([lead.status, lead.body.data.groupBy, lead.body.data.area.school]).toEqual([200, 'teacher', 'SC-E1']);
+    expect(lead.body.data.teachers.map((t: { name: string }) => t.name)).toEqual(['东一老师']);
+    expect((await get('schoolLead', '&school=SC-E2&groupBy=teacher')).status).toBe(403);
+    expect((await get('schoolLead', `&district=${encodeURIComponent('东湖区')}`)).status).toBe(403);
+
+    const csv = await get('schoolLead', '&format=csv');
+    expect([csv.status, csv.headers['content-type']]).toEqual([200, 'text/csv; charset=utf-8']);
+    expect(csv.text).toContain('东一老师');
+    expect(csv.text).not.toContain('东二老师');
+    expect((await get('schoolLead', '&format=xlsx')).headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect((await get('schoolLead', '&format=html')).body.error.details.errors[0].path).toEqual(['format']);
+
+    // Roles without the permission, and nobody signed in.
+    expect((await get('reviewer', '')).status).toBe(403);
+    expect((await app.http().get('/xinyu/compliance')).status).toBe(401);
+    expect((await get('unscoped', '')).status).toBe(403);
   });
 
   test('approval queue: pending records of the scope only; decisions through the ledger, once, audited with the panel user', async () => {
