@@ -135,6 +135,35 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     await page.context().close();
   });
 
+  test('compliance dashboard (东湖区 coordinator): schools of the district, drilled to one school\'s teachers, exported as CSV', async () => {
+    const page = await signIn(staff('xinyu-coordinator', (a) => a.scope?.district === '东湖区'));
+    await page.goto(`${env.base}/admin/xinyu/compliance`);
+    await page.locator('[data-testid="compliance-summary"]').waitFor({ timeout: 60_000 });
+    // The demo's hours lie in 2025-2026.
+    await page.locator('[data-testid="year-2025-2026"]').click();
+    await page.locator('[data-testid="compliance-summary"][data-year="2025-2026"]').waitFor({ timeout: 60_000 });
+    const schools = await barLabels(page, 'compliance-areas');
+    expect(schools.length).toBeGreaterThan(0);
+    expect(schools.some((name) => name.includes('西山'))).toBe(false);
+    await shot(page, 'compliance-coordinator-donghu');
+
+    const row = page.locator('[data-testid="compliance-row"]').first();
+    const code = (await row.getAttribute('data-key'))!;
+    await row.locator('[data-testid="drill"]').click();
+    await page.locator('[data-testid="compliance-summary"][data-group="teacher"]').waitFor({ timeout: 60_000 });
+    const text = await page.locator('main').innerText();
+    const own = env.teachersIn.school.get(code)!;
+    for (const name of own) expect([name, text.includes(name)]).toEqual([name, true]);
+    for (const [other, names] of env.teachersIn.school) if (other !== code) for (const name of names.filter((n) => !own.includes(n))) expect([name, text.includes(name)]).toEqual([name, false]);
+    await shot(page, 'compliance-school-teachers');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-csv"]').click()]);
+    expect(download.suggestedFilename()).toBe(`compliance-2025-2026-${code}-by-teacher.csv`);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n').filter(Boolean).length).toBe(own.length + 1);
+    await page.context().close();
+  });
+
   // The workspace pages of each area (tests/browser/cases/), on the same app and browser.
   trainingCases();
   libraryCases();

@@ -82,16 +82,13 @@ export default function CompliancePage() {
     try {
       const { data } = await get<{ data: Summary }>(`/xinyu/compliance?${queryOf(schoolYear, level)}`);
       setSummary(data.data);
-      if (trail.length === 0) {
-        const { district, school, schoolName } = data.data.area;
-        setTrail([{ label: schoolName ?? district ?? t.city, level: { district, school } }]);
-      }
+      // The first answer names the scope's own area: the trail starts there.
+      const { district, school, schoolName } = data.data.area;
+      setTrail((current) => (current.length ? current : [{ label: schoolName ?? district ?? t.city, level: { district, school } }]));
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error) });
     }
-    // The trail's last level is what is shown; the label only names it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [get, schoolYear, level.district, level.school, level.groupBy]);
+  }, [get, toggleNotification, t.city, schoolYear, level.district, level.school, level.groupBy]);
   useEffect(() => {
     load();
   }, [load]);
