@@ -76,7 +76,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::audit-event.audit-event.findOne': '`GET /api/audit-events/:documentId`',
   'api::transcript.transcript.mine': '`GET /api/me/transcript?schoolYear=`',
   'api::transcript.transcript.findOne': '`GET /api/transcripts/:teacherDocumentId?schoolYear=`',
-  'api::report.report.compliance': '`GET /api/reports/compliance?schoolYear=&district=|school=[&format=csv]`',
+  'api::report.report.compliance': '`GET /api/reports/compliance?schoolYear=[&groupBy=district\\|school\\|teacher]&district=\\|school=[&format=csv\\|xlsx]`',
   'api::certificate.certificate.create': '`POST /api/certificates` issue (eligible teachers only)',
   'api::certificate.certificate.findOne': '`GET /api/certificates/:documentId` (teachers: own)',
   'api::certificate.certificate.pdf': '`GET /api/certificates/:documentId/pdf` (teachers: own)',
