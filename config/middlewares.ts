@@ -27,7 +27,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     { name: 'strapi::body', config: { multipart: false, jsonLimit: '2mb', formLimit: '1mb', textLimit: '1mb' } },
     'global::request-shape',
     'strapi::session',
-    'strapi::favicon',
+    // The favicon lives under public/ (the top level holds only config, src, database, public and tests).
+    { name: 'strapi::favicon', config: { path: 'public/favicon.png' } },
     // Media used only by drafts (or by nothing) is not public: served to admin-panel users only.
     'global::published-uploads',
     'strapi::public',
