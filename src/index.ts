@@ -17,7 +17,8 @@ import { staffScopeMiddleware } from './platform/scope';
 import { schoolStagesMiddleware } from './platform/school-stages';
 import { selectionGuardMiddleware } from './library/guard';
 import { ensureSelectionIndexes } from './library/indexes';
-import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware } from './content/search/index';
+import { ensureSearchTables, rebuildSearchIndexIfEmpty, searchIndexMiddleware, startSearch } from './content/search/index';
+import { searchTermMiddleware } from './content/search/vocabulary';
 import { teacherPositionsMiddleware } from './platform/teacher-positions';
 import { mhPostMiddleware } from './platform/mh-post';
 import { ensureTrainingIndexes, migrateCourseStatus } from './training/ledger';
@@ -44,6 +45,7 @@ export default {
     strapi.documents.use(mhPostMiddleware);
     strapi.documents.use(schoolStagesMiddleware);
     strapi.documents.use(staffScopeMiddleware);
+    strapi.documents.use(searchTermMiddleware);
     // Rules first, so nothing invalid reaches the index; the index then follows every successful write.
     strapi.documents.use(searchIndexMiddleware);
     strapi.documents.use(contentRulesMiddleware);
@@ -88,6 +90,7 @@ async function bootstrapUnderLock(strapi: Core.Strapi) {
   // Credit evidence from before private files: out of public/uploads into PRIVATE_FILES_DIR.
   await migrateUploadedEvidence(strapi);
   await ensureSelectionIndexes(strapi);
+  await startSearch(strapi);
   const reindexed = await rebuildSearchIndexIfEmpty(strapi);
   if (reindexed) strapi.log.info(`Search index was empty; indexed ${reindexed} published documents`);
   scheduleJobs(strapi);

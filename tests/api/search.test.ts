@@ -188,7 +188,7 @@ describe('bad requests and refused callers', () => {
 
   test('a query of only function words or punctuation finds nothing', async () => {
     const body = await search('subject', `q=${encodeURIComponent('的，了！')}`);
-    expect(body).toEqual({ data: [], meta: { terms: [], pagination: { page: 1, pageSize: 20, pageCount: 0, total: 0 } } });
+    expect(body).toEqual({ data: [], meta: { terms: [], corrections: [], facets: { types: [], gradeBands: [], themes: [] }, pagination: { page: 1, pageSize: 20, pageCount: 0, total: 0 } } });
   });
 
   test.each(['public', 'bare'])('%s is refused', async (who) => {

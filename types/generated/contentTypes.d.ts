@@ -1469,6 +1469,57 @@ export interface ApiSchoolSchool extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiSearchTermSearchTerm extends Struct.CollectionTypeSchema {
+  collectionName: 'search_terms';
+  info: {
+    description: 'Words for the segmenter, synonym groups and stop words of the search; seeded from database/reference/search-vocabulary.json, extended by researchers in the admin panel';
+    displayName: '\u641C\u7D22\u8BCD\u5E93 Search vocabulary';
+    pluralName: 'search-terms';
+    singularName: 'search-term';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    enabled: Schema.Attribute.Boolean &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<true>;
+    kind: Schema.Attribute.Enumeration<
+      ['word', 'equivalent', 'related', 'stop']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'word'>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::search-term.search-term'
+    > &
+      Schema.Attribute.Private;
+    note: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    publishedAt: Schema.Attribute.DateTime;
+    seedKey: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.Unique &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
+    terms: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiSelectionRoundSelectionRound
   extends Struct.CollectionTypeSchema {
   collectionName: 'selection_rounds';
@@ -1748,6 +1799,10 @@ export interface ApiThemeTheme extends Struct.CollectionTypeSchema {
     description: Schema.Attribute.Text &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 2000;
+      }>;
+    keywords: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 1000;
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::theme.theme'> &
@@ -2399,6 +2454,7 @@ declare module '@strapi/strapi' {
       'api::requirement-rule.requirement-rule': ApiRequirementRuleRequirementRule;
       'api::review.review': ApiReviewReview;
       'api::school.school': ApiSchoolSchool;
+      'api::search-term.search-term': ApiSearchTermSearchTerm;
       'api::selection-round.selection-round': ApiSelectionRoundSelectionRound;
       'api::staff-scope.staff-scope': ApiStaffScopeStaffScope;
       'api::submission.submission': ApiSubmissionSubmission;

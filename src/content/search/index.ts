@@ -1,10 +1,15 @@
+import { createHash } from 'crypto';
 import type { Core, Modules } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { CONTENT_TYPE_BY_UID, CONTENT_UIDS, isContentUid, type ContentType, type ContentUid } from '../curriculum';
-import { indexTerms, queryTerms } from './tokenize';
-import { highlightSnippet } from './snippet';
+import { indexTerms } from './tokenize';
 import { cached, readCache } from '../../shared/read-cache';
-import { changed, runExclusive } from '../../shared/cluster';
+import { changed, onChange, runExclusive } from '../../shared/cluster';
+import { DOCUMENTS_TABLE, LEXICON_TABLE, POSTINGS_TABLE, SEARCH_INDEX, lexiconRows } from './memory';
+import { runQuery, type QueryParams, type SearchResult } from './query';
+import { loadVocabulary, seedVocabulary, SEARCH_TERM_UID, vocabulary } from './vocabulary';
+
+export { DOCUMENTS_TABLE, POSTINGS_TABLE };
 
 /*
  * Full-text search over published curriculum content: an inverted index in two plain tables, ranked with
@@ -12,14 +17,11 @@ import { changed, runExclusive } from '../../shared/cluster';
  * Only published versions are indexed; it is kept current by a Document Service middleware in the same
  * transaction as the write.
  */
-export const DOCUMENTS_TABLE = 'search_documents';
-export const POSTINGS_TABLE = 'search_postings';
-/** The index's own name for change notices: a rebuild writes its tables with raw SQL (src/shared/cluster.ts). */
-const SEARCH_INDEX = 'search-index';
+/** What the stored index was built with: a different tokenizer (vocabulary words, theme keywords, this version) rebuilds it. */
+const META_TABLE = 'search_meta';
+const TOKENIZER_VERSION = '2';
 const TITLE_WEIGHT = 3;
 const BODY_LIMIT = 20_000;
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
 
 export async function ensureSearchTables(knex: Knex) {
   if (!(await knex.schema.hasTable(DOCUMENTS_TABLE))) {
@@ -47,6 +49,53 @@ export async function ensureSearchTables(knex: Knex) {
   }
   // Ranking reads only these columns of a matched document; a covering index keeps the bodies out of it.
   await knex.raw(`CREATE INDEX IF NOT EXISTS search_documents_ranking_idx ON ${DOCUMENTS_TABLE} (id, content_type, restricted, grade_band, length, theme_slugs)`);
+  // A posting list is read from the index alone (term, document, frequency), never from the table's rows.
+  await knex.raw(`CREATE INDEX IF NOT EXISTS search_postings_list_idx ON ${POSTINGS_TABLE} (term, document_ref, tf)`);
+  if (!(await knex.schema.hasTable(LEXICON_TABLE))) {
+    // Every word of the index once, with its pinyin: pinyin queries and typos look words up here.
+    await knex.schema.createTable(LEXICON_TABLE, (table) => {
+      table.increments('id');
+      table.string('term', 64).notNullable().unique();
+      table.string('pinyin', 255);
+      table.string('initials', 64);
+    });
+  }
+  if (!(await knex.schema.hasTable(META_TABLE))) {
+    await knex.schema.createTable(META_TABLE, (table) => {
+      table.string('key', 64).primary();
+      table.text('value').notNullable();
+    });
+  }
+}
+
+/** The tokenizer the index is built with: a change of vocabulary words or theme keywords needs a rebuild. */
+export async function tokenizerSignature(strapi: Core.Strapi): Promise<string> {
+  const themes = (await strapi.db.query('api::theme.theme').findMany({ select: ['slug', 'nameZh', 'nameEn', 'keywords'], orderBy: { slug: 'asc' } })) as { slug: string; nameZh: string; nameEn: string; keywords: string | null }[];
+  const themeText = themes.map((t) => `${t.slug}:${t.nameZh}:${t.nameEn}:${t.keywords ?? ''}`).join('|');
+  return `${TOKENIZER_VERSION}:${vocabulary().wordsHash}:${createHash('sha256').update(themeText).digest('hex').slice(0, 16)}`;
+}
+
+async function storedSignature(knex: Knex): Promise<string | null> {
+  const row = await knex(META_TABLE).where({ key: 'tokenizer' }).first('value');
+  return row?.value ?? null;
+}
+
+async function storeSignature(knex: Knex, signature: string) {
+  await knex(META_TABLE).insert({ key: 'tokenizer', value: signature }).onConflict('key').merge();
+}
+
+/** Boot (and a vocabulary change): an index built with another tokenizer is rebuilt; returns the documents indexed, or 0. */
+export async function rebuildSearchIndexIfStale(strapi: Core.Strapi): Promise<number> {
+  const signature = await tokenizerSignature(strapi);
+  const stored = await storedSignature(strapi.db.connection);
+  if (stored === signature) return 0;
+  const [{ n }] = await strapi.db.connection(DOCUMENTS_TABLE).count({ n: '*' });
+  // A fresh database: nothing to rebuild, only the signature to remember.
+  if (Number(n) === 0 && stored === null) {
+    await storeSignature(strapi.db.connection, signature);
+    return 0;
+  }
+  return (await rebuildSearchIndex(strapi)) ?? 0;
 }
 
 type Part = Record<string, unknown>;
@@ -55,7 +104,7 @@ type Doc = Part & {
   documentId: string;
   title: string;
   gradeBand?: string | null;
-  themes?: { nameZh?: unknown; slug?: unknown }[] | null;
+  themes?: { nameZh?: unknown; nameEn?: unknown; keywords?: unknown; slug?: unknown }[] | null;
   steps?: Part[] | null;
   roles?: Part[] | null;
   scenes?: Part[] | null;
@@ -81,7 +130,8 @@ const list = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typ
 
 /** The searchable text of a document, per type. */
 function bodyOf(type: ContentType, doc: Doc): string {
-  const themes = (doc.themes ?? []).map((theme) => theme.nameZh).join(' ');
+  // Each theme's Chinese and English names and keywords: a teacher typing "anxiety" finds the exam-anxiety lessons.
+  const themes = (doc.themes ?? []).map((theme) => [theme.nameZh, theme.nameEn, theme.keywords].filter((v) => typeof v === 'string').join(' ')).join(' ');
   switch (type) {
     case 'lesson-plan':
       return join(doc.summary, doc.objectives,
@@ -134,6 +184,14 @@ export function indexEntry(type: ContentType, doc: Doc) {
 const POSTINGS_BATCH = 500;
 
 async function insertPostings(trx: Knex, entries: { ref: number; counts: Map<string, number> }[]) {
+  // New words join the lexicon (with their pinyin); words already there are left alone.
+  const terms = [...new Set(entries.flatMap(({ counts }) => [...counts.keys()]))];
+  for (let i = 0; i < terms.length; i += POSTINGS_BATCH) {
+    const slice = terms.slice(i, i + POSTINGS_BATCH);
+    const known = new Set((await trx(LEXICON_TABLE).whereIn('term', slice).select('term')).map((row: { term: string }) => row.term));
+    const rows = lexiconRows(slice.filter((term) => !known.has(term)));
+    for (let j = 0; j < rows.length; j += 200) await trx(LEXICON_TABLE).insert(rows.slice(j, j + 200)).onConflict('term').ignore();
+  }
   let batch: { term: string; document_ref: number; tf: number }[] = [];
   for (const { ref, counts } of entries) {
     for (const [term, tf] of counts) {
@@ -234,6 +292,7 @@ export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (inde
 
 async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
   const knex = strapi.db.connection;
+  const signature = await tokenizerSignature(strapi);
   await knex(POSTINGS_TABLE).delete();
   await knex(DOCUMENTS_TABLE).delete();
   let indexed = 0;
@@ -261,103 +320,44 @@ async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) =>
       if (page.length < pageSize) break;
     }
   }
+  await storeSignature(knex, signature);
   return indexed;
 }
 
-export interface SearchParams {
-  q: string;
-  types: ContentType[];
-  gradeBand?: string;
-  theme?: string;
-  page: number;
-  pageSize: number;
-  /** Whether the caller may see counselling cases. */
-  includeRestricted: boolean;
-}
-
-export interface SearchHit {
-  type: ContentType;
-  documentId: string;
-  title: string;
-  snippet: string;
-  gradeBand: string | null;
-  themes: string[];
-}
-
-export interface SearchResult {
-  hits: SearchHit[];
-  total: number;
-  terms: string[];
-}
+export type SearchParams = QueryParams;
+export type { SearchResult };
 
 /**
  * Search results are the same for everyone with the same parameters (who may see cases is one of them),
- * so they are cached until the next write to any curriculum document (src/read-cache).
+ * so they are cached until the next write to any curriculum document (src/read-cache). With the cache off,
+ * every query is ranked from the index (src/content/search/query.ts).
  */
 export async function search(strapi: Core.Strapi, params: SearchParams): Promise<SearchResult> {
-  const cache = readCache<SearchResult>(strapi, 'search', [...Object.values(CONTENT_UIDS), SEARCH_INDEX]);
-  return cached(cache, JSON.stringify(params), () => runSearch(strapi, params));
+  const cache = readCache<SearchResult>(strapi, 'search', [...Object.values(CONTENT_UIDS), SEARCH_INDEX, SEARCH_TERM_UID]);
+  return cached(cache, JSON.stringify(params), () => runQuery(strapi, params));
 }
 
-async function runSearch(strapi: Core.Strapi, params: SearchParams): Promise<SearchResult> {
-  const knex = strapi.db.connection;
-  const terms = queryTerms(params.q);
-  const types = params.includeRestricted ? params.types : params.types.filter((t) => t !== 'counseling-case');
-  const empty = { hits: [] as SearchHit[], total: 0, terms };
-  if (terms.length === 0 || types.length === 0) return empty;
-
-  const [stats] = await knex(DOCUMENTS_TABLE).count({ n: '*' }).avg({ avgdl: 'length' });
-  const n = Number(stats.n);
-  if (n === 0) return empty;
-  const avgdl = Number(stats.avgdl) || 1;
-  const dfRows = await knex(POSTINGS_TABLE).select('term').count({ df: '*' }).whereIn('term', terms).groupBy('term');
-  const idf = new Map(dfRows.map((row) => [row.term as string, Math.log(1 + (n - Number(row.df) + 0.5) / (Number(row.df) + 0.5))]));
-  const matched = terms.filter((term) => idf.has(term));
-  if (matched.length === 0) return empty;
-
-  // Matching postings joined to the few columns the filters and BM25 need (the covering index).
-  const matching = () => {
-    const query = knex({ p: POSTINGS_TABLE }).join({ d: DOCUMENTS_TABLE }, 'd.id', 'p.document_ref').whereIn('p.term', matched).whereIn('d.content_type', types);
-    if (!params.includeRestricted) query.whereRaw('d.restricted = false');
-    if (params.gradeBand) query.where('d.grade_band', params.gradeBand);
-    if (params.theme) query.where('d.theme_slugs', 'like', `%,${params.theme},%`);
-    return query;
-  };
-
-  const weightCase = `CASE p.term ${matched.map(() => 'WHEN ? THEN CAST(? AS DOUBLE PRECISION)').join(' ')} END`;
-  const weightBindings = matched.flatMap((term) => [term, idf.get(term) as number]);
-  const score = `SUM(${weightCase} * (p.tf * ${BM25_K1 + 1}) / (p.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * d.length / CAST(? AS DOUBLE PRECISION))))`;
-
-  // Rank on document ids only, then read the page's documents: bodies are never grouped or sorted.
-  const ranked = await matching()
-    .select({ id: 'p.document_ref' })
-    .select(knex.raw('COUNT(*) AS matched_terms'))
-    .select(knex.raw(`${score} AS score`, [...weightBindings, avgdl]))
-    // The number of matching documents comes with the page (a window over the groups), not a second scan.
-    .select<RankedRow[]>(knex.raw('COUNT(*) OVER () AS total'))
-    .groupBy('p.document_ref')
-    // Documents matching more of the query's words first, then by relevance; id keeps ties stable.
-    .orderByRaw('matched_terms DESC, score DESC, p.document_ref ASC')
-    .limit(params.pageSize)
-    .offset((params.page - 1) * params.pageSize);
-  // A page past the end has no rows to carry the total; only then is it counted on its own.
-  const total = ranked.length ? Number(ranked[0].total) : Number((await matching().countDistinct({ total: 'p.document_ref' }))[0].total);
-
-  const ids = ranked.map((row) => Number(row.id));
-  const docs: DocumentRow[] = ids.length
-    ? await knex(DOCUMENTS_TABLE).whereIn('id', ids).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
-    : [];
-  const byId = new Map(docs.map((doc) => [Number(doc.id), doc]));
-  const hits: SearchHit[] = ids.map((id) => {
-    const row = byId.get(id) as DocumentRow;
-    return {
-      type: row.content_type,
-      documentId: row.document_id,
-      title: row.title,
-      snippet: highlightSnippet(row.body || row.title, matched),
-      gradeBand: row.grade_band,
-      themes: String(row.theme_slugs).split(',').filter(Boolean),
-    };
+/**
+ * Boot: the vocabulary file's entries seeded, the stored vocabulary loaded, the index rebuilt if it was built
+ * with another tokenizer (or is empty while published documents exist); then every instance reloads the
+ * vocabulary when it or a theme changes, and the index is rebuilt once when the words changed.
+ */
+export async function startSearch(strapi: Core.Strapi) {
+  const seeded = await seedVocabulary(strapi);
+  if (seeded) strapi.log.info(`Search vocabulary: ${seeded} entries seeded from database/reference/search-vocabulary.json`);
+  await loadVocabulary(strapi);
+  const rebuilt = await rebuildSearchIndexIfStale(strapi);
+  if (rebuilt) strapi.log.info(`Search index rebuilt for a new tokenizer: ${rebuilt} documents`);
+  let pending: NodeJS.Timeout | null = null;
+  onChange(strapi, [SEARCH_TERM_UID, 'api::theme.theme'], () => {
+    // A burst of edits (or the change notice's two deliveries) reloads once.
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      pending = null;
+      loadVocabulary(strapi)
+        .then(() => rebuildSearchIndexIfStale(strapi))
+        .catch((error) => strapi.log.error(`Search vocabulary reload failed: ${(error as Error).message}`));
+    }, 200);
+    pending.unref?.();
   });
-  return { hits, total, terms };
 }

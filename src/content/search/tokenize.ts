@@ -1,32 +1,29 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { vocabulary } from './vocabulary';
+import { fold } from './normalize';
 
-// jieba with its standard dictionary; loaded once per process (~100 ms).
-let jieba: Jieba | undefined;
-const segmenter = () => (jieba ??= Jieba.withDict(dict));
-
-// Function words that would match nearly every document and carry no meaning for ranking.
-const STOP_WORDS = new Set(
-  '的 了 和 与 及 或 在 是 有 也 就 都 而 并 着 把 被 让 对 从 向 为 以 之 其 这 那 一个 我们 你们 他们 她们 它们 我 你 他 她 它 吗 呢 吧 啊 等'.split(' ')
-);
 const WORD_LIKE = /[\p{L}\p{N}]/u;
 const MAX_TERM_LENGTH = 64;
 
-const keep = (token: string) => WORD_LIKE.test(token) && !STOP_WORDS.has(token) && token.length <= MAX_TERM_LENGTH;
+const keep = (functionWords: Set<string>) => (token: string) => WORD_LIKE.test(token) && !functionWords.has(token) && token.length <= MAX_TERM_LENGTH;
 
-/** Index terms: jieba's search mode also emits the shorter words inside long ones (初中生 → 初中, 初中生). */
+/**
+ * Index terms of folded text (simplified characters, lower case): jieba's search mode with our vocabulary also
+ * emits the dictionary words inside long ones (预防性侵害 → 预防, 性侵, 侵害, 性侵害, 预防性侵害).
+ */
 export function indexTerms(text: string): string[] {
-  return segmenter()
-    .cutForSearch(text, true)
-    .map((token) => token.trim().toLowerCase())
-    .filter(keep);
+  const { jieba, functionWords } = vocabulary();
+  return jieba
+    .cutForSearch(fold(text), true)
+    .map((token) => token.trim())
+    .filter(keep(functionWords));
 }
 
-/** Query terms: precise mode, unique, in query order. */
+/** Query terms: precise mode, unique, in query order (stop words are the query's business: src/content/search/query.ts). */
 export function queryTerms(query: string): string[] {
-  const terms = segmenter()
-    .cut(query, true)
-    .map((token) => token.trim().toLowerCase())
-    .filter(keep);
+  const { jieba, functionWords } = vocabulary();
+  const terms = jieba
+    .cut(fold(query), true)
+    .map((token) => token.trim())
+    .filter(keep(functionWords));
   return [...new Set(terms)];
 }

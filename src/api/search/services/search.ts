@@ -48,11 +48,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async searchFor(profile: CallerProfile, query: Record<string, unknown>) {
     const params = this.parseQuery(query);
-    const { hits, total, terms } = await search(strapi, { ...params, includeRestricted: canReadCounselingCases(profile) });
+    const { hits, total, terms, corrections, facets } = await search(strapi, { ...params, includeRestricted: canReadCounselingCases(profile) });
     return {
       data: hits,
       meta: {
         terms,
+        // Words read as other words (pinyin, a typo) and the counts by type, grade band and theme, each usable as the filter of its name.
+        corrections,
+        facets,
         pagination: { page: params.page, pageSize: params.pageSize, pageCount: Math.ceil(total / params.pageSize), total },
       },
     };

@@ -1,0 +1,178 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { ContentType } from '../curriculum';
+import { onChange } from '../../shared/cluster';
+import { pinyinForms } from './normalize';
+
+/*
+ * The index as the query engine reads it, held in memory like any search engine's: the document table (type,
+ * grade band, themes, length — what filters, facets and BM25's length norm need) and the posting lists of the
+ * terms queried so far (bounded, least recently used dropped first). Nothing here is a result: every query is
+ * ranked, filtered, faceted and cut to its page afresh. Any write to the index — on this instance or, through
+ * Redis, another — empties it (src/shared/cluster.ts); a load that raced a write is not kept.
+ */
+export const DOCUMENTS_TABLE = 'search_documents';
+export const POSTINGS_TABLE = 'search_postings';
+export const LEXICON_TABLE = 'search_lexicon';
+/** The index's own name for change notices (its rebuild writes with raw SQL). */
+export const SEARCH_INDEX = 'search-index';
+
+export interface DocMeta {
+  type: ContentType;
+  restricted: boolean;
+  gradeBand: string | null;
+  themes: string[];
+  length: number;
+}
+export interface Postings {
+  refs: Int32Array;
+  tf: Float32Array;
+}
+
+interface State {
+  version: number;
+  docs: Promise<{ byId: Map<number, DocMeta>; avgdl: number }> | null;
+  postings: Map<string, Postings>;
+  postingsHeld: number;
+  lexicon: { maxId: number; byPinyin: Map<string, string[]>; byInitials: Map<string, string[]>; byLength: Map<number, string[]>; pinyinOf: Map<string, string> };
+  lexiconStale: boolean;
+}
+
+const MAX_POSTINGS_HELD = Number(process.env.SEARCH_MEMORY_POSTINGS ?? 4_000_000);
+const states = new WeakMap<Core.Strapi, State>();
+
+function stateOf(strapi: Core.Strapi): State {
+  let state = states.get(strapi);
+  if (!state) {
+    const created: State = {
+      version: 0,
+      docs: null,
+      postings: new Map(),
+      postingsHeld: 0,
+      lexicon: { maxId: 0, byPinyin: new Map(), byInitials: new Map(), byLength: new Map(), pinyinOf: new Map() },
+      lexiconStale: true,
+    };
+    state = created;
+    states.set(strapi, state);
+    // Every write to a curriculum document re-indexes it; the rebuild and raw loads announce SEARCH_INDEX.
+    onChange(strapi, ['api::lesson-plan.lesson-plan', 'api::psychodrama-script.psychodrama-script', 'api::counseling-case.counseling-case', SEARCH_INDEX], () => {
+      created.version += 1;
+      created.docs = null;
+      created.postings.clear();
+      created.postingsHeld = 0;
+      // The lexicon only grows (a stale word matches nothing): read what was added since.
+      created.lexiconStale = true;
+    });
+  }
+  return state;
+}
+
+const knexOf = (strapi: Core.Strapi): Knex => strapi.db.connection;
+
+/** The document table: one row per indexed document. */
+export async function documents(strapi: Core.Strapi) {
+  const state = stateOf(strapi);
+  if (!state.docs) {
+    const version = state.version;
+    const loading = (async () => {
+      const rows: { id: number | string; content_type: ContentType; restricted: boolean | number; grade_band: string | null; theme_slugs: string; length: number | string }[] = await knexOf(strapi)(DOCUMENTS_TABLE).select('id', 'content_type', 'restricted', 'grade_band', 'theme_slugs', 'length');
+      const byId = new Map<number, DocMeta>();
+      let total = 0;
+      for (const row of rows) {
+        const length = Number(row.length);
+        total += length;
+        byId.set(Number(row.id), { type: row.content_type, restricted: Boolean(row.restricted), gradeBand: row.grade_band, themes: String(row.theme_slugs).split(',').filter(Boolean), length });
+      }
+      return { byId, avgdl: rows.length ? total / rows.length : 1 };
+    })();
+    state.docs = loading;
+    loading.then(
+      () => {
+        if (state.version !== version && state.docs === loading) state.docs = null;
+      },
+      () => {
+        if (state.docs === loading) state.docs = null;
+      }
+    );
+  }
+  return state.docs;
+}
+
+/** The posting lists of these terms (empty lists for terms in no document). */
+export async function postingsOf(strapi: Core.Strapi, terms: string[]): Promise<Map<string, Postings>> {
+  const state = stateOf(strapi);
+  const version = state.version;
+  const result = new Map<string, Postings>();
+  const missing: string[] = [];
+  for (const term of terms) {
+    const held = state.postings.get(term);
+    if (held) {
+      // Most recently used last: Map keeps insertion order.
+      state.postings.delete(term);
+      state.postings.set(term, held);
+      result.set(term, held);
+    } else missing.push(term);
+  }
+  if (missing.length) {
+    const rows: { term: string; document_ref: number | string; tf: number | string }[] = await knexOf(strapi)(POSTINGS_TABLE).whereIn('term', missing).select('term', 'document_ref', 'tf');
+    const grouped = new Map<string, { refs: number[]; tf: number[] }>(missing.map((term) => [term, { refs: [], tf: [] }]));
+    for (const row of rows) {
+      const list = grouped.get(row.term)!;
+      list.refs.push(Number(row.document_ref));
+      list.tf.push(Number(row.tf));
+    }
+    for (const [term, list] of grouped) {
+      const postings = { refs: Int32Array.from(list.refs), tf: Float32Array.from(list.tf) };
+      result.set(term, postings);
+      if (state.version !== version) continue;
+      state.postings.set(term, postings);
+      state.postingsHeld += postings.refs.length + 1;
+    }
+    while (state.postingsHeld > MAX_POSTINGS_HELD && state.postings.size) {
+      const [oldest, postings] = state.postings.entries().next().value as [string, Postings];
+      state.postings.delete(oldest);
+      state.postingsHeld -= postings.refs.length + 1;
+    }
+  }
+  return result;
+}
+
+/** The index's words by pinyin, initials and length (for pinyin queries and typos), read as the index grows. */
+export async function lexicon(strapi: Core.Strapi) {
+  const state = stateOf(strapi);
+  if (state.lexiconStale) {
+    state.lexiconStale = false;
+    const rows: { id: number | string; term: string; pinyin: string | null; initials: string | null }[] = await knexOf(strapi)(LEXICON_TABLE).where('id', '>', state.lexicon.maxId).select('id', 'term', 'pinyin', 'initials').orderBy('id');
+    const add = <K>(map: Map<K, string[]>, key: K, term: string) => {
+      const list = map.get(key);
+      if (list) list.push(term);
+      else map.set(key, [term]);
+    };
+    for (const row of rows) {
+      state.lexicon.maxId = Math.max(state.lexicon.maxId, Number(row.id));
+      const length = [...row.term].length;
+      if (row.pinyin) {
+        for (const form of row.pinyin.split(' ')) add(state.lexicon.byPinyin, form, row.term);
+        state.lexicon.pinyinOf.set(row.term, row.pinyin.split(' ')[0]);
+        add(state.lexicon.byLength, length, row.term);
+      }
+      if (row.initials && length >= 2) add(state.lexicon.byInitials, row.initials, row.term);
+    }
+  }
+  return {
+    byPinyin: state.lexicon.byPinyin,
+    byInitials: state.lexicon.byInitials,
+    byLength: (length: number) => state.lexicon.byLength.get(length) ?? [],
+    pinyinOf: state.lexicon.pinyinOf,
+  };
+}
+
+/** The lexicon rows of new index terms: Han words with their pinyin forms ("jiaolv jiaolu") and initials. */
+export function lexiconRows(terms: Iterable<string>) {
+  const rows: { term: string; pinyin: string | null; initials: string | null }[] = [];
+  for (const term of terms) {
+    const forms = pinyinForms(term);
+    rows.push({ term, pinyin: forms ? forms.full.join(' ').slice(0, 250) : null, initials: forms ? forms.initials.slice(0, 64) : null });
+  }
+  return rows;
+}

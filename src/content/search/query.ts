@@ -1,0 +1,274 @@
+import type { Core } from '@strapi/strapi';
+import type { ContentType } from '../curriculum';
+import { documents, lexicon, postingsOf, DOCUMENTS_TABLE, type DocMeta, type Postings } from './memory';
+import { isHan, isLatin, pinyinForms } from './normalize';
+import { queryTerms } from './tokenize';
+import { vocabulary } from './vocabulary';
+import { highlightSnippet } from './snippet';
+
+/*
+ * A query as teachers type it: each word of the query (stop words of questions dropped unless nothing else is
+ * left) is a concept, found through any of its variants — the word itself; its synonyms; for a word typed in
+ * pinyin, the index's words with that pinyin or those initials; for a long word, its parts together; and, when
+ * none of those is in the index, the index's words one character away (homophones first). A document scores
+ * BM25 for each concept's best variant; documents matching more concepts rank first.
+ */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+const PARTS_WEIGHT = 0.7;
+const PINYIN_WEIGHT = 0.9;
+const INITIALS_WEIGHT = 0.7;
+const TYPO_WEIGHT = 0.8;
+/** How many index words one pinyin spelling or typo may stand for (the most frequent first). */
+const MAX_READINGS = 3;
+
+export interface QueryParams {
+  q: string;
+  types: ContentType[];
+  gradeBand?: string;
+  theme?: string;
+  page: number;
+  pageSize: number;
+  includeRestricted: boolean;
+}
+
+export interface Facet {
+  value: string;
+  count: number;
+}
+export interface SearchFacets {
+  types: Facet[];
+  gradeBands: Facet[];
+  themes: Facet[];
+}
+export interface SearchHit {
+  type: ContentType;
+  documentId: string;
+  title: string;
+  snippet: string;
+  gradeBand: string | null;
+  themes: string[];
+}
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  /** The query's words after stop words: what was searched for. */
+  terms: string[];
+  /** Words of the query read as other index words: pinyin, or a typo (焦绿 → 焦虑). */
+  corrections: { from: string; to: string[] }[];
+  facets: SearchFacets;
+}
+
+/** One way a concept is found: every term present (one term, or a long word's parts), at a weight. */
+interface Variant {
+  terms: string[];
+  weight: number;
+}
+interface Concept {
+  word: string;
+  variants: Variant[];
+}
+
+/** The parts of a long dictionary word (考试焦虑 → 考试, 焦虑), if two-character words cover most of it. */
+function partsOf(word: string): string[] {
+  const chars = [...word];
+  if (chars.length < 3 || !isHan(word)) return [];
+  const candidates = vocabulary()
+    .jieba.cutForSearch(word, false)
+    .filter((part) => [...part].length === 2 && part !== word);
+  const parts: string[] = [];
+  let covered = 0;
+  let next = 0;
+  for (let i = 0; i < chars.length - 1; i += 1) {
+    const pair = chars[i] + chars[i + 1];
+    if (i >= next && candidates.includes(pair)) {
+      parts.push(pair);
+      covered += 2;
+      next = i + 2;
+    }
+  }
+  return covered / chars.length >= 0.75 && parts.length >= 2 ? parts : [];
+}
+
+const df = (postings: Map<string, Postings>, term: string) => postings.get(term)?.refs.length ?? 0;
+
+/** The query's concepts with the variants known before reading the index. */
+function conceptsOf(q: string): { words: string[]; concepts: Concept[] } {
+  const { stop, synonyms } = vocabulary();
+  const tokens = queryTerms(q);
+  const topical = tokens.filter((token) => !stop.has(token));
+  let words = topical.length ? topical : tokens;
+  // Pinyin typed with spaces (qing xu, xin li jian kang) is one word.
+  if (words.length >= 2 && words.every(isLatin)) words = [words.join(''), ...words];
+  const concepts = words.map((word) => {
+    const variants: Variant[] = [{ terms: [word], weight: 1 }];
+    for (const synonym of synonyms.get(word) ?? []) variants.push({ terms: [synonym.term], weight: synonym.weight });
+    const parts = partsOf(word);
+    if (parts.length) variants.push({ terms: parts, weight: PARTS_WEIGHT });
+    return { word, variants };
+  });
+  return { words, concepts };
+}
+
+/** The facet counts of one dimension. */
+const facetList = (counts: Map<string, number>): Facet[] => [...counts.entries()].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+
+export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promise<SearchResult> {
+  const empty = (words: string[] = []): SearchResult => ({ hits: [], total: 0, terms: words, corrections: [], facets: { types: [], gradeBands: [], themes: [] } });
+  let { words, concepts } = conceptsOf(params.q);
+  if (concepts.length === 0 || params.types.length === 0) return empty(words);
+  const { byId, avgdl } = await documents(strapi);
+  const n = byId.size;
+  if (n === 0) return empty(words);
+
+  // Pinyin: a Latin word that is no index word of its own reads as the words with that pinyin or those initials.
+  const corrections: { from: string; to: string[] }[] = [];
+  const initial = await postingsOf(strapi, [...new Set(concepts.flatMap((c) => c.variants.flatMap((v) => v.terms)))]);
+  const lex = isLatinQuery(concepts) || concepts.some((c) => isHan(c.word)) ? await lexicon(strapi) : null;
+  const readings = new Map<string, Variant[]>();
+  for (const concept of concepts) {
+    if (!isLatin(concept.word) || concept.word.length < 2 || !lex) continue;
+    const full = lex.byPinyin.get(concept.word) ?? [];
+    const initials = concept.word.length <= 6 ? (lex.byInitials.get(concept.word) ?? []) : [];
+    if (full.length || initials.length) readings.set(concept.word, [...full.map((term) => ({ terms: [term], weight: PINYIN_WEIGHT })), ...initials.map((term) => ({ terms: [term], weight: INITIALS_WEIGHT }))]);
+  }
+  // Typos: a Han word of two or more characters in no document reads as the index words one character away.
+  for (const concept of concepts) {
+    if (!lex || !isHan(concept.word) || [...concept.word].length < 2) continue;
+    if (concept.variants.some((v) => v.terms.every((term) => df(initial, term) > 0))) continue;
+    const chars = [...concept.word];
+    const sound = pinyinForms(concept.word)?.full[0] ?? null;
+    const near = lex.byLength(chars.length).filter((term) => {
+      const other = [...term];
+      let diff = 0;
+      for (let i = 0; i < chars.length && diff < 2; i += 1) if (other[i] !== chars[i]) diff += 1;
+      return diff === 1;
+    });
+    if (near.length) readings.set(concept.word, near.map((term) => ({ terms: [term], weight: TYPO_WEIGHT * (sound && lex.pinyinOf.get(term) === sound ? 1 : 0.75) })));
+  }
+  const readingPostings = await postingsOf(strapi, [...new Set([...readings.values()].flat().flatMap((v) => v.terms))]);
+  for (const concept of concepts) {
+    const candidates = readings.get(concept.word);
+    if (!candidates) continue;
+    // The most likely readings: homophones and full pinyin before initials, then the most frequent words.
+    const best = candidates.filter((v) => df(readingPostings, v.terms[0]) > 0).sort((a, b) => b.weight - a.weight || df(readingPostings, b.terms[0]) - df(readingPostings, a.terms[0])).slice(0, MAX_READINGS);
+    if (best.length) {
+      concept.variants.push(...best);
+      corrections.push({ from: concept.word, to: best.map((v) => v.terms[0]) });
+    }
+  }
+  // Space-joined pinyin read as one word replaces its syllables; unread, the syllables stay as typed.
+  if (concepts.length >= 2 && concepts.slice(1).every((c) => isLatin(c.word)) && concepts[0].word === concepts.slice(1).map((c) => c.word).join('')) {
+    concepts = readings.has(concepts[0].word) ? [concepts[0]] : concepts.slice(1);
+    words = concepts.map((c) => c.word);
+  }
+  const postings = new Map([...initial, ...readingPostings]);
+
+  // BM25 of each concept's best variant, per document.
+  const idf = (term: string) => {
+    const d = df(postings, term);
+    return Math.log(1 + (n - d + 0.5) / (d + 0.5));
+  };
+  const scores = new Map<number, { matched: number; score: number }>();
+  for (const concept of concepts) {
+    const best = new Map<number, number>();
+    for (const variant of concept.variants) {
+      if (!variant.terms.every((term) => df(postings, term) > 0)) continue;
+      // A variant of several terms (a long word's parts) counts in documents holding all of them.
+      const sums = new Map<number, { score: number; seen: number }>();
+      for (const term of variant.terms) {
+        const list = postings.get(term)!;
+        const weight = idf(term);
+        for (let i = 0; i < list.refs.length; i += 1) {
+          const ref = list.refs[i];
+          const doc = byId.get(ref);
+          if (!doc) continue;
+          const tf = list.tf[i];
+          const s = (weight * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * doc.length) / avgdl));
+          const sum = sums.get(ref);
+          if (sum) {
+            sum.score += s;
+            sum.seen += 1;
+          } else sums.set(ref, { score: s, seen: 1 });
+        }
+      }
+      for (const [ref, sum] of sums) {
+        if (sum.seen < variant.terms.length) continue;
+        const score = (variant.weight * sum.score) / Math.sqrt(variant.terms.length);
+        if (score > (best.get(ref) ?? 0)) best.set(ref, score);
+      }
+    }
+    for (const [ref, score] of best) {
+      const current = scores.get(ref);
+      if (current) {
+        current.matched += 1;
+        current.score += score;
+      } else scores.set(ref, { matched: 1, score });
+    }
+  }
+
+  // Filters and facets: each dimension counted under the other dimensions' filters, so a facet value is what its filter would give.
+  const types = new Set(params.types.filter((t) => params.includeRestricted || t !== 'counseling-case'));
+  const typeCounts = new Map<string, number>();
+  const gradeCounts = new Map<string, number>();
+  const themeCounts = new Map<string, number>();
+  const matches: { ref: number; matched: number; score: number }[] = [];
+  for (const [ref, score] of scores) {
+    const doc = byId.get(ref) as DocMeta;
+    if (doc.restricted && !params.includeRestricted) continue;
+    const typeOk = types.has(doc.type);
+    const gradeOk = !params.gradeBand || doc.gradeBand === params.gradeBand;
+    const themeOk = !params.theme || doc.themes.includes(params.theme);
+    if (gradeOk && themeOk) typeCounts.set(doc.type, (typeCounts.get(doc.type) ?? 0) + 1);
+    if (typeOk && themeOk && doc.gradeBand) gradeCounts.set(doc.gradeBand, (gradeCounts.get(doc.gradeBand) ?? 0) + 1);
+    if (typeOk && gradeOk) for (const theme of doc.themes) themeCounts.set(theme, (themeCounts.get(theme) ?? 0) + 1);
+    if (typeOk && gradeOk && themeOk) matches.push({ ref, ...score });
+  }
+  const facets = { types: facetList(typeCounts), gradeBands: facetList(gradeCounts), themes: facetList(themeCounts) };
+
+  // More concepts matched first, then relevance; the row id keeps ties stable.
+  const wanted = params.page * params.pageSize;
+  const top = topK(matches, wanted).slice((params.page - 1) * params.pageSize);
+  const rows: { id: number | string; content_type: ContentType; document_id: string; title: string; body: string; grade_band: string | null; theme_slugs: string }[] = top.length
+    ? await strapi.db.connection(DOCUMENTS_TABLE).whereIn('id', top.map((m) => m.ref)).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
+    : [];
+  const byRef = new Map(rows.map((row) => [Number(row.id), row]));
+  const highlight = [...new Set(concepts.flatMap((c) => c.variants.filter((v) => v.terms.every((t) => df(postings, t) > 0)).flatMap((v) => v.terms)))];
+  const hits = top
+    .map((match) => byRef.get(match.ref))
+    .filter((row): row is NonNullable<typeof row> => Boolean(row))
+    .map((row) => ({
+      type: row.content_type,
+      documentId: row.document_id,
+      title: row.title,
+      snippet: highlightSnippet(row.body || row.title, highlight),
+      gradeBand: row.grade_band,
+      themes: String(row.theme_slugs).split(',').filter(Boolean),
+    }));
+  return { hits, total: matches.length, terms: words, corrections, facets };
+}
+
+const isLatinQuery = (concepts: Concept[]) => concepts.some((c) => isLatin(c.word));
+
+const before = (a: { ref: number; matched: number; score: number }, b: { ref: number; matched: number; score: number }) =>
+  a.matched !== b.matched ? a.matched > b.matched : a.score !== b.score ? a.score > b.score : a.ref < b.ref;
+
+/** The best k matches in order, without sorting them all (a bounded selection). */
+function topK<T extends { ref: number; matched: number; score: number }>(items: T[], k: number): T[] {
+  if (items.length <= k) return [...items].sort((a, b) => (before(a, b) ? -1 : 1));
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length < k) {
+      kept.push(item);
+      if (kept.length === k) kept.sort((a, b) => (before(a, b) ? -1 : 1));
+    } else if (before(item, kept[k - 1])) {
+      // Insert in place: k is a page or a few, so this stays cheap next to the scan.
+      let i = k - 1;
+      while (i > 0 && before(item, kept[i - 1])) i -= 1;
+      kept.splice(i, 0, item);
+      kept.pop();
+    }
+  }
+  return kept;
+}
+
