@@ -147,20 +147,25 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     if (near.length) readings.set(concept.word, near.map((term) => ({ terms: [term], weight: TYPO_WEIGHT * (sound && lex.pinyinOf.get(term) === sound ? 1 : 0.75) })));
   }
   const readingPostings = await postingsOf(strapi, [...new Set([...readings.values()].flat().flatMap((v) => v.terms))]);
-  for (const concept of concepts) {
-    const candidates = readings.get(concept.word);
-    if (!candidates) continue;
-    // The most likely readings: homophones and full pinyin before initials, then the most frequent words.
-    const best = candidates.filter((v) => df(readingPostings, v.terms[0]) > 0).sort((a, b) => b.weight - a.weight || df(readingPostings, b.terms[0]) - df(readingPostings, a.terms[0])).slice(0, MAX_READINGS);
-    if (best.length) {
-      concept.variants.push(...best);
-      corrections.push({ from: concept.word, to: best.map((v) => v.terms[0]) });
-    }
-  }
   // Space-joined pinyin read as one word replaces its syllables; unread, the syllables stay as typed.
   if (concepts.length >= 2 && concepts.slice(1).every((c) => isLatin(c.word)) && concepts[0].word === concepts.slice(1).map((c) => c.word).join('')) {
     concepts = readings.has(concepts[0].word) ? [concepts[0]] : concepts.slice(1);
     words = concepts.map((c) => c.word);
+  }
+  for (const concept of concepts) {
+    const candidates = (readings.get(concept.word) ?? []).filter((v) => df(readingPostings, v.terms[0]) > 0);
+    if (!candidates.length) continue;
+    // The likeliest readings only: homophones (a typo) or full pinyin before initials, then words at least a
+    // third as frequent as the most frequent — so qx reads as 情绪, not as every rare word with those initials.
+    const top = Math.max(...candidates.map((v) => v.weight));
+    const likely = candidates.filter((v) => v.weight === top);
+    const most = Math.max(...likely.map((v) => df(readingPostings, v.terms[0])));
+    const best = likely
+      .filter((v) => df(readingPostings, v.terms[0]) * 3 >= most)
+      .sort((a, b) => df(readingPostings, b.terms[0]) - df(readingPostings, a.terms[0]))
+      .slice(0, MAX_READINGS);
+    concept.variants.push(...best);
+    corrections.push({ from: concept.word, to: best.map((v) => v.terms[0]) });
   }
   const postings = new Map([...initial, ...readingPostings]);
 

@@ -72,6 +72,15 @@ export function buildVocabulary(entries: VocabularyEntry[]): Vocabulary {
       }
     }
   }
+  // One step further through equivalents: 网瘾 = 网络成瘾, and 网络成瘾 ~ 手机依赖, so 网瘾 ~ 手机依赖.
+  for (const [term, list] of synonyms) {
+    for (const equivalent of list.filter((s) => s.weight === WEIGHT.equivalent)) {
+      for (const further of synonyms.get(equivalent.term) ?? []) {
+        if (further.term === term || list.some((s) => s.term === further.term)) continue;
+        list.push({ term: further.term, weight: further.weight });
+      }
+    }
+  }
   const sortedWords = [...words].sort();
   const jieba = Jieba.withDict(dict);
   if (sortedWords.length) jieba.loadDict(Buffer.from(sortedWords.map((word) => `${word} ${WORD_FREQUENCY}`).join('\n'), 'utf8'));
