@@ -2,7 +2,7 @@
 'use strict';
 /*
  * npm run bench [-- --scale default|small|tiny] [--database sqlite|postgres] [--duration s] [--reuse] [--no-record]
- *                 [--only <path>] [--profile]   (profiling: one path, and a CPU profile of the server in .tmp/bench)
+ *                 [--only <path> [--cold]] [--profile]   (profiling: one path, and a CPU profile of the server in .tmp/bench)
  *
  * Generates the dataset and loads it in bulk, boots the CMS in its own process, drives every hot path and
  * its stock-Strapi (or bare-SQL) reference over HTTP at 1 and 16 clients, checks the answers, prints a table
@@ -35,6 +35,7 @@ function parseArgs(argv) {
     else if (arg === '--record') args.record = true;
     else if (arg === '--no-compile') args.compile = false;
     else if (arg === '--only') args.only = value();
+    else if (arg === '--cold') args.cold = true;
     else if (arg === '--profile') args.profile = true;
     else if (arg === '--heap-mb') args.heapMb = Number(value());
     else throw new Error(`unknown argument ${arg}`);
@@ -274,7 +275,8 @@ async function main() {
   const referenceRows = writeImportFile(info, importFile);
 
   console.log('Booting the CMS on the loaded database…');
-  const { child, bootSeconds } = await startServer(env, args.profile, args.heapMb);
+  // --only <path> --cold: that path with the read cache off (every list page and search computed), as the full run's server B.
+  const { child, bootSeconds } = await startServer(args.cold ? { ...env, READ_CACHE_TTL_MS: '0' } : env, args.profile, args.heapMb);
   const url = `http://127.0.0.1:${port}`;
   const pid = child.pid;
   const rows = [];
