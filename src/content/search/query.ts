@@ -16,6 +16,7 @@ import { highlightSnippet } from './snippet';
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 const PARTS_WEIGHT = 0.7;
+const PART_WEIGHT = 0.35;
 const PINYIN_WEIGHT = 0.9;
 const INITIALS_WEIGHT = 0.7;
 const TYPO_WEIGHT = 0.8;
@@ -103,8 +104,9 @@ function conceptsOf(q: string): { words: string[]; concepts: Concept[] } {
   const concepts = words.map((word) => {
     const variants: Variant[] = [{ terms: [word], weight: 1 }];
     for (const synonym of synonyms.get(word) ?? []) variants.push({ terms: [synonym.term], weight: synonym.weight });
+    // A long word is also found by its parts: together nearly as well, one alone at a fraction (入学适应 → 适应).
     const parts = partsOf(word);
-    if (parts.length) variants.push({ terms: parts, weight: PARTS_WEIGHT });
+    if (parts.length) variants.push({ terms: parts, weight: PARTS_WEIGHT }, ...parts.map((part) => ({ terms: [part], weight: PART_WEIGHT })));
     return { word, variants };
   });
   return { words, concepts };
@@ -133,18 +135,47 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     if (full.length || initials.length) readings.set(concept.word, [...full.map((term) => ({ terms: [term], weight: PINYIN_WEIGHT })), ...initials.map((term) => ({ terms: [term], weight: INITIALS_WEIGHT }))]);
   }
   // Typos: a Han word of two or more characters in no document reads as the index words one character away.
+  const nearWords = (word: string) => {
+    if (!lex) return [];
+    const chars = [...word];
+    const sound = pinyinForms(word)?.full[0] ?? null;
+    return lex
+      .byLength(chars.length)
+      .filter((term) => {
+        const other = [...term];
+        let diff = 0;
+        for (let i = 0; i < chars.length && diff < 2; i += 1) if (other[i] !== chars[i]) diff += 1;
+        return diff === 1;
+      })
+      .map((term) => ({ terms: [term], weight: TYPO_WEIGHT * (sound && lex.pinyinOf.get(term) === sound ? 1 : 0.75) }));
+  };
+  const unknown = (concept: Concept) => isHan(concept.word) && !concept.variants.some((v) => v.terms.every((term) => df(initial, term) > 0));
+  // A typo often splits the word around it (情续管理 → 情续 / 管理): the pair is read as one word when it can be.
+  for (let i = 0; i + 1 < concepts.length; i += 1) {
+    const [a, b] = [concepts[i], concepts[i + 1]];
+    if (!(unknown(a) || unknown(b)) || !isHan(a.word) || !isHan(b.word)) continue;
+    const near = nearWords(a.word + b.word);
+    if (!near.length) continue;
+    const joined = { word: a.word + b.word, variants: [] as Variant[] };
+    concepts.splice(i, 2, joined);
+    words = concepts.map((c) => c.word);
+    readings.set(joined.word, near);
+  }
   for (const concept of concepts) {
-    if (!lex || !isHan(concept.word) || [...concept.word].length < 2) continue;
-    if (concept.variants.some((v) => v.terms.every((term) => df(initial, term) > 0))) continue;
-    const chars = [...concept.word];
-    const sound = pinyinForms(concept.word)?.full[0] ?? null;
-    const near = lex.byLength(chars.length).filter((term) => {
-      const other = [...term];
-      let diff = 0;
-      for (let i = 0; i < chars.length && diff < 2; i += 1) if (other[i] !== chars[i]) diff += 1;
-      return diff === 1;
-    });
-    if (near.length) readings.set(concept.word, near.map((term) => ({ terms: [term], weight: TYPO_WEIGHT * (sound && lex.pinyinOf.get(term) === sound ? 1 : 0.75) })));
+    if (!lex || !isHan(concept.word) || [...concept.word].length < 2 || readings.has(concept.word) || !unknown(concept)) continue;
+    const near = nearWords(concept.word);
+    if (near.length) readings.set(concept.word, near);
+  }
+  // Initials of several words at once (ylgl → 压力 管理): two letters a word, each its most frequent reading.
+  for (const concept of concepts) {
+    if (!lex || !isLatin(concept.word) || readings.has(concept.word) || concept.word.length < 4 || concept.word.length % 2) continue;
+    const chunks = concept.word.match(/../g) ?? [];
+    const perChunk = chunks.map((chunk) => lex.byInitials.get(chunk) ?? []);
+    if (perChunk.some((list) => list.length === 0)) continue;
+    const listed = await postingsOf(strapi, [...new Set(perChunk.flat())]);
+    const picks = perChunk.map((list) => [...list].sort((x, y) => df(listed, y) - df(listed, x))[0]);
+    if (picks.some((term) => df(listed, term) === 0)) continue;
+    readings.set(concept.word, [{ terms: picks, weight: INITIALS_WEIGHT }, ...picks.map((term) => ({ terms: [term], weight: INITIALS_WEIGHT * PART_WEIGHT }))]);
   }
   const readingPostings = await postingsOf(strapi, [...new Set([...readings.values()].flat().flatMap((v) => v.terms))]);
   // Space-joined pinyin read as one word replaces its syllables; unread, the syllables stay as typed.
@@ -153,7 +184,14 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     words = concepts.map((c) => c.word);
   }
   for (const concept of concepts) {
-    const candidates = (readings.get(concept.word) ?? []).filter((v) => df(readingPostings, v.terms[0]) > 0);
+    const all = readings.get(concept.word) ?? [];
+    // Several words read from initials at once come as they are.
+    if (all.length && all[0].terms.length > 1) {
+      concept.variants.push(...all);
+      corrections.push({ from: concept.word, to: all[0].terms });
+      continue;
+    }
+    const candidates = all.filter((v) => df(readingPostings, v.terms[0]) > 0);
     if (!candidates.length) continue;
     // The likeliest readings only: homophones (a typo) or full pinyin before initials, then words at least a
     // third as frequent as the most frequent — so qx reads as 情绪, not as every rare word with those initials.
@@ -165,9 +203,17 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
       .sort((a, b) => df(readingPostings, b.terms[0]) - df(readingPostings, a.terms[0]))
       .slice(0, MAX_READINGS);
     concept.variants.push(...best);
+    // A word read from pinyin or a typo brings its synonyms and, if long, its parts (kaoshi jiaolv → 考试焦虑 → 考试, 焦虑).
+    for (const reading of best) {
+      for (const synonym of vocabulary().synonyms.get(reading.terms[0]) ?? []) concept.variants.push({ terms: [synonym.term], weight: reading.weight * synonym.weight });
+      const parts = partsOf(reading.terms[0]);
+      if (parts.length) concept.variants.push({ terms: parts, weight: reading.weight * PARTS_WEIGHT }, ...parts.map((part) => ({ terms: [part], weight: reading.weight * PART_WEIGHT })));
+    }
     corrections.push({ from: concept.word, to: best.map((v) => v.terms[0]) });
   }
-  const postings = new Map([...initial, ...readingPostings]);
+  const known = new Set([...initial.keys(), ...readingPostings.keys()]);
+  const partPostings = await postingsOf(strapi, [...new Set(concepts.flatMap((c) => c.variants.flatMap((v) => v.terms)))].filter((term) => !known.has(term)));
+  const postings = new Map([...initial, ...readingPostings, ...partPostings]);
 
   // BM25 of each concept's best variant, per document.
   const idf = (term: string) => {
