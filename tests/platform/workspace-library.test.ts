@@ -1,5 +1,5 @@
 import { startApp, createUser, createSchool, bearer, type TestApp, type TestUser } from '../helpers/strapi';
-import { staffSession, type AdminSession } from '../helpers/admin';
+import { adminSession, staffSession, type AdminSession } from '../helpers/admin';
 import { caseData, lessonData, scriptData } from '../helpers/content';
 import { raceSame, tally } from '../helpers/race';
 
@@ -122,6 +122,8 @@ describe('researchers\' workspace: guarded admin routes', () => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'xinyu-researcher' } });
     const actions = (await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id }, action: { $startsWith: 'api::workspace.' } } })).map((p: { action: string }) => p.action).sort();
     expect(actions).toEqual(['api::workspace.drafts', 'api::workspace.library-progress', 'api::workspace.selection']);
+    const admin = await adminSession(app);
+    for (const path of ['/xinyu/drafts', '/xinyu/selection/rounds']) expect([path, (await app.http().get(path).set(admin.headers)).status]).toEqual([path, 200]);
   });
 });
 
