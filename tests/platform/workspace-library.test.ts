@@ -73,6 +73,9 @@ beforeAll(async () => {
   u.r1 = await createUser(app.strapi, { role: 'researcher' });
   u.r2 = await createUser(app.strapi, { role: 'researcher' });
   u.coordinator = await createUser(app.strapi, { role: 'coordinator' });
+  // A blocked account cannot sign in to review: never offered.
+  u.blocked = await createUser(app.strapi, { role: 'researcher' });
+  await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id: u.blocked.user.id }, data: { blocked: true } });
 
   doc.LE = await publish('api::lesson-plan.lesson-plan', lessonData({ title: '工作台情绪课' }), 'aE', 'e1');
   doc.LW = await publish('api::lesson-plan.lesson-plan', lessonData({ title: '工作台压力课' }), 'aW', 'e2');

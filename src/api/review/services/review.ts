@@ -19,6 +19,8 @@ const USER_UID = 'plugin::users-permissions.user';
 const TEACHER_UID = 'api::teacher.teacher';
 
 const CASE = 'counseling-case';
+// A blocked account cannot sign in to review; `blocked` may be unset (null) on accounts made elsewhere.
+const NOT_BLOCKED = { $or: [{ blocked: false }, { blocked: { $null: true } }] };
 const casesForbidden = () => forbidden('Counselling cases are for researchers and mental-health teachers');
 
 
@@ -237,7 +239,7 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
 
     for (let offset = 0; found.length <= limit; offset += BATCH) {
       const accounts: ReviewerAccount[] = await strapi.db.query(USER_UID).findMany({
-        where: { role: { type: 'researcher' }, blocked: { $ne: true }, ...(search ? { username: { $containsi: search } } : {}) },
+        where: { $and: [{ role: { type: 'researcher' } }, NOT_BLOCKED, ...(search ? [{ username: { $containsi: search } }] : [])] },
         select: ['id', 'documentId', 'username'],
         populate: { role: { select: ['type'] } },
         orderBy: { id: 'asc' },
@@ -260,7 +262,7 @@ export default factories.createCoreService(REVIEW_UID, ({ strapi }: { strapi: Co
     for (let offset = 0; found.length <= limit; offset += BATCH) {
       const matches = search ? [{ $or: [{ name: { $containsi: search } }, { user: { username: { $containsi: search } } }] }] : [];
       const teachers: (ReviewerTeacher & { name: string; user: ReviewerAccount | null; school: { id: number; name: string } | null })[] = await strapi.db.query(TEACHER_UID).findMany({
-        where: { $and: [teacherFilter(scope), { user: { role: { type: 'teacher' }, blocked: { $ne: true } } }, ...matches] },
+        where: { $and: [teacherFilter(scope), { user: { $and: [{ role: { type: 'teacher' } }, NOT_BLOCKED] } }, ...matches] },
         select: ['documentId', 'name', 'positions', 'mhPostConfirmedAt', 'mhPostPending'],
         populate: { school: { select: ['id', 'name'] }, user: { select: ['id', 'documentId', 'username'], populate: { role: { select: ['type'] } } } },
         orderBy: { id: 'asc' },
