@@ -22,6 +22,8 @@ interface PageInfo {
 
 const TYPES = ['lesson-plan', 'psychodrama-script', 'counseling-case'] as const;
 const PAGE_SIZE = 20;
+// The select's value for every type (a select shows an empty value as its placeholder too).
+const ALL = 'all';
 
 const text = {
   'zh-Hans': {
@@ -41,13 +43,13 @@ export default function DraftsPage() {
   const t = useText(text);
   const { formatMessage, formatDate } = useIntl();
   const { get } = useFetchClient();
-  const [type, setType] = useState<string>('');
+  const [type, setType] = useState<string>(ALL);
   const [page, setPage] = useState(1);
   const [drafts, setDrafts] = useState<{ data: Draft[]; pagination: PageInfo } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(type ? { type } : {}) });
+    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE), ...(type !== ALL ? { type } : {}) });
     const { data } = await get<{ data: Draft[]; meta: { pagination: PageInfo } }>(`/xinyu/drafts?${params}`);
     setDrafts({ data: data.data, pagination: data.meta.pagination });
   }, [get, page, type]);
@@ -67,7 +69,6 @@ export default function DraftsPage() {
             <Box width="240px">
               <SingleSelect
                 aria-label={t.type}
-                placeholder={t.all}
                 value={type}
                 onChange={(value: string | number) => {
                   setType(String(value));
@@ -75,7 +76,7 @@ export default function DraftsPage() {
                 }}
                 data-testid="drafts-type"
               >
-                <SingleSelectOption value="">{t.all}</SingleSelectOption>
+                <SingleSelectOption value={ALL}>{t.all}</SingleSelectOption>
                 {TYPES.map((value) => (
                   <SingleSelectOption key={value} value={value}>{label(value)}</SingleSelectOption>
                 ))}

@@ -128,6 +128,14 @@ export default function libraryCases() {
     expect(text).not.toContain(published.title);
     expect(await page.locator('[data-testid="draft-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual(['counseling-case', 'psychodrama-script', 'lesson-plan']);
     await shot(page, 'drafts-researcher');
+    // One type at a time.
+    await page.getByRole('combobox', { name: '类型' }).click();
+    await page.getByRole('option', { name: '心理辅导案例' }).click();
+    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.locator('[data-testid="draft-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual(['counseling-case']);
+    await page.getByRole('combobox', { name: '类型' }).click();
+    await page.getByRole('option', { name: '全部类型' }).click();
+    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ timeout: 30_000 });
 
     const lesson = page.locator('[data-testid="draft-row"][data-type="lesson-plan"]');
     const documentId = await lesson.getAttribute('data-document');
