@@ -320,7 +320,7 @@ async function loadDemoSelection(strapi: Core.Strapi) {
   await strapi.db.query('api::selection-round.selection-round').update({ where: { documentId: open.documentId }, data: { submissionOpensAt: new Date('2026-03-01T00:00:00Z') } });
 }
 
-/** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, and a pending record. */
+/** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, a C roster across both districts, and a pending record. */
 async function loadDemoTraining(strapi: Core.Strapi) {
   const courses = strapi.service('api::training-course.training-course') as any;
   const coordinator = await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-coordinator' }, populate: { role: true } });
@@ -341,13 +341,19 @@ async function loadDemoTraining(strapi: Core.Strapi) {
     title: '班主任心理健康教育专题培训（B证）', code: 'QX-B-2025-01', tier: 'B', audiencePositions: ['homeroom', 'moral_education'], level: 'county', mode: 'in_person',
     creditHours: 16, modules: [{ title: '学生心理发展特点', hours: 8 }, { title: '主题班会设计', hours: 8 }], schoolYear: '2025-2026', startDate: '2026-03-07', endDate: '2026-05-30', capacity: 120, courseStatus: 'open',
   });
-  await courses.createCourse({
+  const c = await courses.createCourse({
     title: '全员心理健康知识网络研修（C证）', code: 'QX-C-2025-01', tier: 'C', audiencePositions: ['subject', 'homeroom', 'moral_education', 'mh_fulltime', 'mh_parttime'], level: 'provincial', mode: 'online',
     creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, courseStatus: 'open',
   });
 
   await courses.enrol(mhActor, a.documentId);
   await courses.complete(coordinatorActor, a.documentId, [mh.documentId]);
+  // The C course's roster spans both districts (the coordinators' workspace shows each only its own); the
+  // 东湖区 subject teacher who completed it is eligible for a C certificate, not yet issued.
+  const byStaffNumber = async (staffNumber: string) => (await strapi.db.query(TEACHER_UID).findOne({ where: { staffNumber }, select: ['documentId'] })).documentId as string;
+  const [eastSubject, westSubject] = [await byStaffNumber('3604005'), await byStaffNumber('3605005')];
+  await courses.enrolTeachers(coordinatorActor, c.documentId, [eastSubject, westSubject]);
+  await courses.complete(coordinatorActor, c.documentId, [eastSubject]);
 
   const sheet = path.join(os.tmpdir(), `xinyu-demo-attendance-${process.pid}.csv`);
   fs.writeFileSync(sheet, ['工号,姓名,培训日期,学时,培训类别,记录编号', `${mh.staffNumber},${mh.name},2026-03-18,2.5,网络培训,DEMO-PLAT-1`, `${mh.staffNumber},${mh.name},2026-04-22,1.5,心理健康关怀活动,DEMO-PLAT-2`].join('\n'));
