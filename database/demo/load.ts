@@ -118,6 +118,7 @@ export async function loadDemoData(strapi: Core.Strapi): Promise<DemoAccountCred
     for (const teacher of pending) await confirmMhPostAsSystem(strapi, teacher.documentId);
 
     await loadDemoContent(strapi);
+    await loadDemoDrafts(strapi);
     await loadDemoSelection(strapi);
   });
 
@@ -200,6 +201,30 @@ async function loadDemoContent(strapi: Core.Strapi) {
   }
 }
 
+/**
+ * Teachers' drafts, never published, awaiting a researcher's review (the workspace's 待审草稿 page): a lesson
+ * plan, a psychodrama script and a counselling case, each by a demo teacher of its own school.
+ */
+async function loadDemoDrafts(strapi: Core.Strapi) {
+  const themes = await strapi.db.query(THEME_UID).findMany({ select: ['documentId', 'slug'] });
+  const themeIds = (slugs: string[]) => slugs.map((slug) => themes.find((theme) => theme.slug === slug)?.documentId).filter(Boolean);
+  const byline = async (username: string) => {
+    const teacher = await strapi.db.query(TEACHER_UID).findOne({ where: { user: { username } }, populate: { school: { select: ['documentId'] } } });
+    return { author: teacher.documentId, school: teacher.school?.documentId };
+  };
+  const { themes: lessonThemes, fiveEducationTags: _tags, ...lesson } = DEMO_LESSON_PLANS[0];
+  await strapi.documents('api::lesson-plan.lesson-plan').create({
+    data: { ...lesson, title: '情绪温度计：我的心情我知道（草稿）', themes: themeIds(lessonThemes), ...(await byline('demo-homeroom-teacher')) } as any,
+  });
+  const { themes: scriptThemes, ...script } = DEMO_PSYCHODRAMA_SCRIPTS[0];
+  await strapi.documents('api::psychodrama-script.psychodrama-script').create({
+    data: { ...script, title: '考试前夜（草稿）', themes: themeIds(scriptThemes), ...(await byline('demo-subject-teacher')) } as any,
+  });
+  await strapi.documents('api::counseling-case.counseling-case').create({
+    data: { ...DEMO_COUNSELING_CASES[0], title: '转学生的第一个月（草稿）', ...(await byline('demo-mh-teacher')) } as any,
+  });
+}
+
 const RUBRIC = [
   { key: 'design', name: '教学设计', weight: 0.4, minScore: 0, maxScore: 10 },
   { key: 'effect', name: '实施效果', weight: 0.4, minScore: 0, maxScore: 10 },
@@ -276,9 +301,26 @@ async function loadDemoSelection(strapi: Core.Strapi) {
     submissionOpensAt: new Date('2026-03-01T00:00:00Z'), submissionClosesAt: new Date(now + 60 * 24 * hour), reviewDeadline: new Date(now + 90 * 24 * hour), rubric: RUBRIC,
   });
   await rounds.transition(open.documentId, 'open');
+
+  // Five demo scripts submitted to it (its window is opened around now while they submit, then put back), the
+  // first two already with a reviewer each (回避 kept), the rest waiting on the board for their reviewers.
+  await strapi.db.query('api::selection-round.selection-round').update({ where: { documentId: open.documentId }, data: { submissionOpensAt: new Date(now - hour) } });
+  const scripts = await strapi.documents('api::psychodrama-script.psychodrama-script').findMany({
+    status: 'published', limit: 5, sort: 'id:asc',
+    populate: { author: { fields: ['positions'], populate: { school: { fields: ['documentId', 'code'] } } } } as any,
+  });
+  for (const [i, script] of (scripts as any[]).entries()) {
+    const author = script.author;
+    const profile = { role: 'teacher', teacher: { documentId: author.documentId, positions: author.positions, schoolDocumentId: author.school?.documentId ?? null } };
+    const submission = await strapi.service('api::submission.submission').submit(profile, { round: open.documentId, resource: script.documentId });
+    if (i >= 2) continue;
+    const reviewer = reviewers.find((r) => r.username !== 'demo-researcher' && reviewerSchool[r.username] !== author.school?.code);
+    if (reviewer) await strapi.service('api::review.review').assign({ submission: submission.documentId, reviewer: reviewer.username });
+  }
+  await strapi.db.query('api::selection-round.selection-round').update({ where: { documentId: open.documentId }, data: { submissionOpensAt: new Date('2026-03-01T00:00:00Z') } });
 }
 
-/** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, and a pending record. */
+/** Three open courses, completed hours and an imported attendance sheet for the demo MH teacher, her A certificate, a C roster across both districts, and a pending record. */
 async function loadDemoTraining(strapi: Core.Strapi) {
   const courses = strapi.service('api::training-course.training-course') as any;
   const coordinator = await strapi.db.query(USER_UID).findOne({ where: { username: 'demo-coordinator' }, populate: { role: true } });
@@ -299,13 +341,19 @@ async function loadDemoTraining(strapi: Core.Strapi) {
     title: '班主任心理健康教育专题培训（B证）', code: 'QX-B-2025-01', tier: 'B', audiencePositions: ['homeroom', 'moral_education'], level: 'county', mode: 'in_person',
     creditHours: 16, modules: [{ title: '学生心理发展特点', hours: 8 }, { title: '主题班会设计', hours: 8 }], schoolYear: '2025-2026', startDate: '2026-03-07', endDate: '2026-05-30', capacity: 120, courseStatus: 'open',
   });
-  await courses.createCourse({
+  const c = await courses.createCourse({
     title: '全员心理健康知识网络研修（C证）', code: 'QX-C-2025-01', tier: 'C', audiencePositions: ['subject', 'homeroom', 'moral_education', 'mh_fulltime', 'mh_parttime'], level: 'provincial', mode: 'online',
     creditHours: 8, modules: [{ title: '教师心理健康与自我关怀', hours: 4 }, { title: '学科教学中的心理健康教育', hours: 4 }], schoolYear: '2025-2026', startDate: '2025-09-15', endDate: '2026-06-30', capacity: 5000, courseStatus: 'open',
   });
 
   await courses.enrol(mhActor, a.documentId);
   await courses.complete(coordinatorActor, a.documentId, [mh.documentId]);
+  // The C course's roster spans both districts (the coordinators' workspace shows each only its own); the
+  // 东湖区 subject teacher who completed it is eligible for a C certificate, not yet issued.
+  const byStaffNumber = async (staffNumber: string) => (await strapi.db.query(TEACHER_UID).findOne({ where: { staffNumber }, select: ['documentId'] })).documentId as string;
+  const [eastSubject, westSubject] = [await byStaffNumber('3604005'), await byStaffNumber('3605005')];
+  await courses.enrolTeachers(coordinatorActor, c.documentId, [eastSubject, westSubject]);
+  await courses.complete(coordinatorActor, c.documentId, [eastSubject]);
 
   const sheet = path.join(os.tmpdir(), `xinyu-demo-attendance-${process.pid}.csv`);
   fs.writeFileSync(sheet, ['工号,姓名,培训日期,学时,培训类别,记录编号', `${mh.staffNumber},${mh.name},2026-03-18,2.5,网络培训,DEMO-PLAT-1`, `${mh.staffNumber},${mh.name},2026-04-22,1.5,心理健康关怀活动,DEMO-PLAT-2`].join('\n'));

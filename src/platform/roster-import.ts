@@ -7,6 +7,7 @@ import { detectPersonalData } from '../shared/privacy-guard';
 import { audit, type AuditEntry } from '../shared/audit';
 import { newActivationCode, placeholderEmail, sendActivationCode, type Delivery } from './activation';
 import { schoolInScope, type Scope } from './scope';
+import { lockName } from '../shared/sql';
 
 const TEACHER_UID = 'api::teacher.teacher';
 const USER_UID = 'plugin::users-permissions.user';
@@ -172,7 +173,9 @@ export async function importRoster(strapi: Core.Strapi, options: { filePath: str
     await apply();
     return result;
   }
-  await strapi.db.transaction(async () => {
+  await strapi.db.transaction(async ({ trx }) => {
+    // Imports queue here, then read what is there: the same roster sent twice at once creates each account once.
+    await lockName(strapi, trx, 'roster-import');
     await apply();
     await audit(strapi, { entityType: 'roster-import', entityDocumentId: randomBytes(12).toString('hex'), action: 'import', actor: options.actor, after: { rows, created: result.created, updated: result.updated, unchanged: result.unchanged, mhPostsPending: result.mhPostsPending } });
   });

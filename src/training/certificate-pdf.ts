@@ -22,6 +22,9 @@ export interface CertificateForPdf {
   snapshot: { approvedHours: number; courses?: { code: string; title: string; hours: number }[] };
 }
 
+/** The public verification URL a certificate's QR code carries. */
+export const certificateVerifyUrl = (serverUrl: string | undefined, code: string) => `${serverUrl || 'http://localhost:1337'}/api/certificates/verify/${code}`;
+
 /** An A4 landscape certificate with Chinese text in an embedded font and a QR code of its verification URL. */
 export async function renderCertificatePdf(certificate: CertificateForPdf, verifyUrl: string): Promise<Buffer> {
   const qr = await QRCode.toBuffer(verifyUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 });

@@ -128,8 +128,9 @@ export async function insertCreditRecords(strapi: Core.Strapi, trx: Core.Strapi[
   };
   await link('teacher', (r) => r.teacherId);
   await link('course', (r) => r.courseId);
-  await link('submittedBy', () => actor.id);
-  await link('decidedBy', (r) => (r.status === 'approved' ? actor.id : null));
+  // An admin-panel importer has no content-API account (id 0) to link; the audit entries name them.
+  await link('submittedBy', () => actor.id || null);
+  await link('decidedBy', (r) => (r.status === 'approved' && actor.id ? actor.id : null));
   // Written past the lifecycles: tell the caches (here and on every instance) after commit.
   await changed(strapi, [CREDIT_UID, AUDIT_UID]);
   return documentIds;

@@ -38,7 +38,7 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     }
     const { chromium } = await import('playwright-core');
     env.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
-  }, 240_000);
+  }, 400_000);
 
   afterAll(async () => {
     await env.browser?.close();

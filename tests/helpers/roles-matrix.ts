@@ -61,6 +61,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'api::training-course.training-course.create': '`POST /api/training-courses`',
   'api::training-course.training-course.update': '`PUT /api/training-courses/:documentId`',
   'api::training-course.training-course.enrol': '`POST /api/training-courses/:documentId/enrol` (own positions, capacity)',
+  'api::training-course.training-course.enrolTeachers': '`POST /api/training-courses/:documentId/enrolments` enrol teachers (scope, capacity)',
   'api::training-course.training-course.complete': '`POST /api/training-courses/:documentId/complete` (credits hours)',
   'api::credit-record.credit-record.find': '`GET /api/credit-records` (teachers: own)',
   'api::credit-record.credit-record.findOne': '`GET /api/credit-records/:documentId`',

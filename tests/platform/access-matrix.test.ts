@@ -154,6 +154,7 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/themes/:id': { action: 'api::theme.theme.findOne', id: 'theme', domain: () => 'ok' },
   // Enrolment follows the teacher's positions: the probed course is the A-tier one (mental-health posts only).
   'POST /api/training-courses/:id/enrol': { action: 'api::training-course.training-course.enrol', id: 'course', domain: (c) => (c === 'teacher' ? 403 : 'granted') },
+  'POST /api/training-courses/:id/enrolments': { action: 'api::training-course.training-course.enrolTeachers', id: 'course' },
   'POST /api/training-courses/:id/complete': { action: 'api::training-course.training-course.complete', id: 'course' },
   'GET /api/training-courses': { action: 'api::training-course.training-course.find', domain: () => 'ok' },
   'GET /api/training-courses/:id': { action: 'api::training-course.training-course.findOne', id: 'course', domain: () => 'ok' },

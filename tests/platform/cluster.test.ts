@@ -69,7 +69,7 @@ beforeAll(async () => {
   researcher = await createUser(a.strapi, { role: 'researcher' });
   reader = await createUser(a.strapi, { role: 'teacher', teacher: { positions: ['subject'] } });
   admin = await adminSession(a);
-}, 240_000);
+}, 400_000);
 
 afterAll(async () => {
   if (bProcess && bProcess.exitCode === null) {

@@ -1,5 +1,6 @@
 import fs from 'fs';
 import { startApp, type TestApp } from '../helpers/strapi';
+import { adminSession } from '../helpers/admin';
 import { requiredCertificateTier, TEACHER_POSITIONS, type TeacherPosition } from '../../src/platform/teacher-positions';
 import { SCHOOL_STAGES } from '../../src/platform/school-stages';
 
@@ -87,6 +88,14 @@ describe('demo content on an empty database', () => {
     expect(entries.map((e) => e.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const scores = entries.map((e) => Number(e.score));
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  test('the open 2026 round has submissions waiting for reviewers, and teachers\' drafts await review', async () => {
+    const open = await app.strapi.db.query('api::selection-round.selection-round' as any).findOne({ where: { status: 'open' } });
+    expect(await app.strapi.db.query('api::submission.submission' as any).count({ where: { round: { id: open.id }, status: 'submitted' } })).toBe(5);
+    expect(await app.strapi.db.query('api::review.review' as any).count({ where: { submission: { round: { id: open.id } } } })).toBe(2);
+    const res = await app.http().get('/xinyu/drafts').set((await adminSession(app)).headers);
+    expect(res.body.data.map((d: { type: string; author: { name: string } }) => [d.type, d.author.name])).toEqual([['counseling-case', '林心怡'], ['psychodrama-script', '孙雨桐'], ['lesson-plan', '李春晖']]);
   });
 
   test("the demo MH teacher's transcript meets the A requirement and her certificate verifies publicly", async () => {

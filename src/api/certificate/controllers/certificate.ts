@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { readRequest } from '../../../platform/request';
-import { renderCertificatePdf } from '../../../training/certificate-pdf';
+import { certificateVerifyUrl, renderCertificatePdf } from '../../../training/certificate-pdf';
 import type certificateService from '../services/certificate';
 
 const CERT_UID = 'api::certificate.certificate';
@@ -10,7 +10,7 @@ type CertificateService = ReturnType<typeof certificateService>;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const service = () => strapi.service(CERT_UID) as CertificateService;
   const output = (data: unknown) => strapi.contentAPI.sanitize.output(data, strapi.getModel(CERT_UID));
-  const verifyUrl = (code: string) => `${strapi.config.get('server.url') || 'http://localhost:1337'}/api/certificates/verify/${code}`;
+  const verifyUrl = (code: string) => certificateVerifyUrl(strapi.config.get('server.url'), code);
   return {
     /** POST /certificates { data: { teacher, tier, schoolYear } } — 409 with details.missing when not eligible. */
     async create(ctx: Context) {

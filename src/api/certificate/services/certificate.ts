@@ -1,5 +1,5 @@
 import { accountOf, isCoordinator, scopeOf, type Actor } from '../../../platform/actor';
-import { schoolInScope, teachersOutside } from '../../../platform/scope';
+import { schoolInScope, teacherFilter, teachersOutside } from '../../../platform/scope';
 import { randomBytes } from 'crypto';
 import { factories, type Core, type Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -110,7 +110,8 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
           serialNumber: `${prefix}${String(sequence).padStart(6, '0')}`,
           verificationCode: newVerificationCode(),
           issuedAt: new Date(),
-          issuedBy: user.documentId,
+          // An admin-panel coordinator has no content-API account to link; the audit entry names them.
+          issuedBy: user.documentId || null,
           snapshot: { approvedHours: transcript.approvedHours, byCategory: transcript.byCategory, courses: completed, rule: { minApprovedHours: rule.minApprovedHours, requiredCourseTiers: rule.requiredCourseTiers, source: rule.source } },
           status: 'valid',
         },
@@ -139,6 +140,29 @@ export default factories.createCoreService(CERT_UID, ({ strapi }: { strapi: Core
       await audit(strapi, { entityType: 'certificate', entityDocumentId: documentId, action: 'revoke', actor: user, before: { status: 'valid' }, after: { status: 'revoked', reason: reason.trim() } });
       return updated;
     }));
+  },
+
+  /** A coordinator's list: certificates of the teachers in their scope, newest first (filters: status, tier, schoolYear). */
+  async listFor(actor: Actor, options: { status?: string; tier?: string; schoolYear?: string; page: number; pageSize: number }) {
+    const inScope = teacherFilter(scopeOf(actor));
+    const filters = {
+      ...(Object.keys(inScope).length ? { teacher: inScope } : {}),
+      ...(options.status ? { status: { $eq: options.status } } : {}),
+      ...(options.tier ? { tier: { $eq: options.tier } } : {}),
+      ...(options.schoolYear ? { schoolYear: { $eq: options.schoolYear } } : {}),
+    } as Modules.Documents.Params.Filters.Any<typeof CERT_UID>;
+    const [results, total] = await Promise.all([
+      strapi.documents(CERT_UID).findMany({
+        filters,
+        sort: [{ issuedAt: 'desc' }, { id: 'desc' }],
+        fields: ['tier', 'schoolYear', 'serialNumber', 'issuedAt', 'status', 'revokedAt', 'revocationReason'],
+        populate: { teacher: { fields: ['name', 'staffNumber'], populate: { school: { fields: ['name'] } } } },
+        start: (options.page - 1) * options.pageSize,
+        limit: options.pageSize,
+      }),
+      strapi.documents(CERT_UID).count({ filters }),
+    ]);
+    return { results, pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(total / options.pageSize), total } };
   },
 
   /** Full certificate for its holder or a coordinator; others get null (404). */

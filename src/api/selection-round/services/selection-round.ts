@@ -167,40 +167,14 @@ export default factories.createCoreService(ROUND_UID, ({ strapi }: { strapi: Cor
     }
     if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`);
 
-    const submissions: SubmissionRow[] = await strapi.db.query(SUBMISSION_UID).findMany({
-      where: { round: { id: round.id }, status: 'submitted' },
-      orderBy: { id: 'asc' },
-    });
-    const reviews: { weightedScore: string | number; submission: { id: number } }[] = await strapi.db.query(REVIEW_UID).findMany({
-      where: { submission: { round: { id: round.id } }, status: 'submitted' },
-      populate: { submission: { select: ['id'] } },
-    });
-    const scoresBySubmission = new Map<number, number[]>();
-    for (const review of reviews) {
-      const list = scoresBySubmission.get(review.submission.id) ?? [];
-      list.push(Number(review.weightedScore));
-      scoresBySubmission.set(review.submission.id, list);
-    }
-    const candidates = submissions.map((submission): SubmissionRow & { score: number; reviews: number } => {
-      const scores = scoresBySubmission.get(submission.id) ?? [];
-      const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
-      return { ...submission, documentId: submission.documentId, submittedAt: submission.submittedAt, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
-    });
-    const incomplete = candidates.filter((c) => c.reviews < round.minReviews);
+    const { candidates, incomplete, selected } = await this.rankingOf(round);
     if (incomplete.length > 0 && !allowIncomplete) {
       throw new ConflictError(
         `${incomplete.length} submission(s) have fewer than ${round.minReviews} scored reviews; score them, or finalise with allowIncomplete: true to leave them out`,
         { minReviews: round.minReviews, submissions: incomplete.map((c) => ({ documentId: c.documentId, scoredReviews: c.reviews })) }
       );
     }
-
     const library = round.library;
-    // A resource already in the library (selected by an earlier round) is never selected twice.
-    const existing: { resourceDocumentId: string }[] = await strapi.db.query(ENTRY_UID).findMany({ where: { library: { id: library.id } }, select: ['resourceDocumentId'] });
-    const inLibrary = new Set(existing.map((e) => e.resourceDocumentId));
-    const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews && !inLibrary.has(c.resourceDocumentId)));
-    const room = Math.max(0, library.target - inLibrary.size);
-    const selected = eligible.slice(0, Math.min(round.quota, room));
     const selectedIds = new Set(selected.map((s) => s.id));
 
     const claimed = await strapi.db
@@ -237,6 +211,70 @@ export default factories.createCoreService(ROUND_UID, ({ strapi }: { strapi: Cor
       });
     }
     return { round: await this.get(round.documentId), entries: await this.entriesOf(round.id) };
+  },
+
+  /**
+   * What finalising would decide now, read without writing: the live submissions with their mean scores, those
+   * short of reviews, and the selection (up to the quota, never past the library's remaining room, never a
+   * resource already in the library). finaliseLocked decides from this; preview shows it.
+   */
+  async rankingOf(round: Round) {
+    const submissions: SubmissionRow[] = await strapi.db.query(SUBMISSION_UID).findMany({
+      where: { round: { id: round.id }, status: 'submitted' },
+      orderBy: { id: 'asc' },
+    });
+    const reviews: { weightedScore: string | number; submission: { id: number } }[] = await strapi.db.query(REVIEW_UID).findMany({
+      where: { submission: { round: { id: round.id } }, status: 'submitted' },
+      populate: { submission: { select: ['id'] } },
+    });
+    const scoresBySubmission = new Map<number, number[]>();
+    for (const review of reviews) {
+      const list = scoresBySubmission.get(review.submission.id) ?? [];
+      list.push(Number(review.weightedScore));
+      scoresBySubmission.set(review.submission.id, list);
+    }
+    const candidates = submissions.map((submission): SubmissionRow & { score: number; reviews: number } => {
+      const scores = scoresBySubmission.get(submission.id) ?? [];
+      const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+      return { ...submission, score: Math.round(mean * 1000) / 1000, reviews: scores.length };
+    });
+    const incomplete = candidates.filter((c) => c.reviews < round.minReviews);
+    // A resource already in the library (selected by an earlier round) is never selected twice.
+    const existing: { resourceDocumentId: string }[] = await strapi.db.query(ENTRY_UID).findMany({ where: { library: { id: round.library.id } }, select: ['resourceDocumentId'] });
+    const inLibrary = new Set(existing.map((e) => e.resourceDocumentId));
+    const eligible = rankCandidates(candidates.filter((c) => c.reviews >= round.minReviews && !inLibrary.has(c.resourceDocumentId)));
+    const room = Math.max(0, round.library.target - inLibrary.size);
+    const selected = eligible.slice(0, Math.min(round.quota, room));
+    return { candidates, incomplete, room, selected };
+  },
+
+  /**
+   * The confirmation before finalising: what finalise would select now (rank, award level, mean score), and
+   * the live submissions it would leave out. The same checks as finalise, nothing written.
+   */
+  async preview(documentId: string) {
+    const round = await this.get(documentId);
+    if (!round) return null;
+    if (round.status !== 'reviewing') throw new ConflictError(`A ${round.status} round cannot be finalised; it must be reviewing`, { status: round.status });
+    const { candidates, incomplete, room, selected } = await this.rankingOf(round);
+    const selectedIds = new Set(selected.map((s) => s.id));
+    const summary = (c: (typeof candidates)[number]) => ({
+      submission: c.documentId,
+      resourceType: c.resourceType,
+      resourceDocumentId: c.resourceDocumentId,
+      title: c.resourceTitle,
+      score: c.score,
+      scoredReviews: c.reviews,
+    });
+    return {
+      round: { documentId: round.documentId, title: round.title, year: round.year, status: round.status, quota: round.quota, minReviews: round.minReviews },
+      library: { nameZh: round.library.nameZh, nameEn: round.library.nameEn, target: round.library.target, room },
+      selected: selected.map((c, index) => ({ ...summary(c), rank: index + 1, awardLevel: awardLevel(index + 1, selected.length) })),
+      incomplete: incomplete.map(summary),
+      notSelected: candidates.filter((c) => !selectedIds.has(c.id) && c.reviews >= round.minReviews).map(summary),
+      // Finalising now needs allowIncomplete: true (it leaves these out).
+      needsAllowIncomplete: incomplete.length > 0,
+    };
   },
 
   async resourceSnapshot(type: ContentType, documentId: string): Promise<ResourceSnapshot | null> {

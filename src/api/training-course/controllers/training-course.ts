@@ -43,6 +43,14 @@ export default factories.createCoreController(COURSE_UID, ({ strapi }: { strapi:
       ctx.body = { data: { documentId: enrolment.documentId, status: enrolment.status, enrolledAt: enrolment.enrolledAt, course: { title: enrolment.course.title, code: enrolment.course.code } } };
     },
 
+    /** POST /training-courses/:id/enrolments { data: { teachers: [documentId] } } — a coordinator enrols teachers of their scope. */
+    async enrolTeachers(ctx) {
+      const { actor, data } = await readRequest(strapi, {}, ctx, COURSE_UID, { data: 'declared' });
+      const enrolments = await service().enrolTeachers(actor, ctx.params.id, data.teachers);
+      ctx.status = 201;
+      ctx.body = { data: enrolments.map((enrolment) => ({ documentId: enrolment.documentId, status: enrolment.status, enrolledAt: enrolment.enrolledAt })) };
+    },
+
     /** POST /training-courses/:id/complete { data: { teachers: [documentId] } } — credits the course hours. */
     async complete(ctx) {
       const { actor, data } = await readRequest(strapi, {}, ctx, COURSE_UID, { data: 'declared' });
