@@ -183,10 +183,12 @@ export function indexEntry(type: ContentType, doc: Doc) {
 
 const POSTINGS_BATCH = 500;
 
-async function insertPostings(trx: Knex, entries: { ref: number; counts: Map<string, number> }[]) {
-  // New words join the lexicon (with their pinyin); words already there are left alone.
+async function insertPostings(trx: Knex, entries: { ref: number; counts: Map<string, number> }[], lexiconLater?: Set<string>) {
+  // New words join the lexicon (with their pinyin); words already there are left alone. A rebuild collects them
+  // and writes the lexicon once at its end.
   const terms = [...new Set(entries.flatMap(({ counts }) => [...counts.keys()]))];
-  for (let i = 0; i < terms.length; i += POSTINGS_BATCH) {
+  if (lexiconLater) for (const term of terms) lexiconLater.add(term);
+  for (let i = 0; !lexiconLater && i < terms.length; i += POSTINGS_BATCH) {
     const slice = terms.slice(i, i + POSTINGS_BATCH);
     const known = new Set((await trx(LEXICON_TABLE).whereIn('term', slice).select('term')).map((row: { term: string }) => row.term));
     const rows = lexiconRows(slice.filter((term) => !known.has(term)));
@@ -293,6 +295,7 @@ export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (inde
 async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
   const knex = strapi.db.connection;
   const signature = await tokenizerSignature(strapi);
+  const words = new Set<string>();
   await knex(POSTINGS_TABLE).delete();
   await knex(DOCUMENTS_TABLE).delete();
   let indexed = 0;
@@ -313,13 +316,19 @@ async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) =>
         for (let i = 0; i < entries.length; i += 100) await trx(DOCUMENTS_TABLE).insert(entries.slice(i, i + 100).map((entry) => entry.row));
         const ids: Pick<DocumentRow, 'id' | 'document_id'>[] = await trx(DOCUMENTS_TABLE).where('content_type', type).whereIn('document_id', entries.map((entry) => entry.row.document_id)).select('id', 'document_id');
         const refOf = new Map(ids.map((row) => [row.document_id, Number(row.id)]));
-        await insertPostings(trx, entries.map((entry) => ({ ref: refOf.get(entry.row.document_id)!, counts: entry.counts })));
+        await insertPostings(trx, entries.map((entry) => ({ ref: refOf.get(entry.row.document_id)!, counts: entry.counts })), words);
       });
       indexed += page.length;
       onProgress?.(indexed);
       if (page.length < pageSize) break;
     }
   }
+  // The lexicon anew: exactly the index's words (a word no document holds any more is gone).
+  await knex.transaction(async (trx) => {
+    await trx(LEXICON_TABLE).delete();
+    const rows = lexiconRows(words);
+    for (let i = 0; i < rows.length; i += 500) await trx(LEXICON_TABLE).insert(rows.slice(i, i + 500));
+  });
   await storeSignature(knex, signature);
   return indexed;
 }

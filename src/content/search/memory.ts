@@ -17,21 +17,37 @@ export const LEXICON_TABLE = 'search_lexicon';
 /** The index's own name for change notices (its rebuild writes with raw SQL). */
 export const SEARCH_INDEX = 'search-index';
 
-export interface DocMeta {
-  type: ContentType;
-  restricted: boolean;
-  gradeBand: string | null;
-  themes: string[];
-  length: number;
+/**
+ * The document table, dense: document i (0 … count-1) has its row id, type, grade band and themes (as indexes
+ * into the name lists) and BM25's length norm precomputed, in typed arrays a query walks without allocating.
+ */
+export interface DocTable {
+  count: number;
+  ids: Int32Array;
+  /** Row id → dense index (−1: not indexed). */
+  denseOf: Map<number, number>;
+  type: Uint8Array;
+  restricted: Uint8Array;
+  grade: Int16Array;
+  themes: Int16Array[];
+  /** k1 · (1 − b + b · length / avgdl), BM25's per-document denominator term. */
+  norm: Float32Array;
+  typeNames: ContentType[];
+  gradeNames: string[];
+  themeNames: string[];
 }
+/** A posting list in dense document indexes. */
 export interface Postings {
-  refs: Int32Array;
+  docs: Int32Array;
   tf: Float32Array;
 }
 
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+
 interface State {
   version: number;
-  docs: Promise<{ byId: Map<number, DocMeta>; avgdl: number }> | null;
+  docs: Promise<DocTable> | null;
   postings: Map<string, Postings>;
   postingsHeld: number;
   lexicon: { maxId: number; byPinyin: Map<string, string[]>; byInitials: Map<string, string[]>; byLength: Map<number, string[]>; pinyinOf: Map<string, string> };
@@ -74,16 +90,42 @@ export async function documents(strapi: Core.Strapi) {
   const state = stateOf(strapi);
   if (!state.docs) {
     const version = state.version;
-    const loading = (async () => {
+    const loading = (async (): Promise<DocTable> => {
       const rows: { id: number | string; content_type: ContentType; restricted: boolean | number; grade_band: string | null; theme_slugs: string; length: number | string }[] = await knexOf(strapi)(DOCUMENTS_TABLE).select('id', 'content_type', 'restricted', 'grade_band', 'theme_slugs', 'length');
-      const byId = new Map<number, DocMeta>();
-      let total = 0;
-      for (const row of rows) {
-        const length = Number(row.length);
-        total += length;
-        byId.set(Number(row.id), { type: row.content_type, restricted: Boolean(row.restricted), gradeBand: row.grade_band, themes: String(row.theme_slugs).split(',').filter(Boolean), length });
-      }
-      return { byId, avgdl: rows.length ? total / rows.length : 1 };
+      const count = rows.length;
+      const names = <T extends string>(list: T[]) => {
+        const index = new Map<T, number>();
+        return { list, of: (name: T) => index.get(name) ?? (index.set(name, list.push(name) - 1), list.length - 1) };
+      };
+      const types = names<ContentType>([]);
+      const grades = names<string>([]);
+      const themeNames = names<string>([]);
+      const table: DocTable = {
+        count,
+        ids: new Int32Array(count),
+        denseOf: new Map(),
+        type: new Uint8Array(count),
+        restricted: new Uint8Array(count),
+        grade: new Int16Array(count),
+        themes: [],
+        norm: new Float32Array(count),
+        typeNames: types.list,
+        gradeNames: grades.list,
+        themeNames: themeNames.list,
+      };
+      const lengths = rows.map((row) => Number(row.length));
+      const avgdl = count ? lengths.reduce((sum, length) => sum + length, 0) / count : 1;
+      rows.forEach((row, i) => {
+        const id = Number(row.id);
+        table.ids[i] = id;
+        table.denseOf.set(id, i);
+        table.type[i] = types.of(row.content_type);
+        table.restricted[i] = row.restricted ? 1 : 0;
+        table.grade[i] = row.grade_band ? grades.of(row.grade_band) : -1;
+        table.themes.push(Int16Array.from(String(row.theme_slugs).split(',').filter(Boolean).map((slug) => themeNames.of(slug))));
+        table.norm[i] = BM25_K1 * (1 - BM25_B + (BM25_B * lengths[i]) / avgdl);
+      });
+      return table;
     })();
     state.docs = loading;
     loading.then(
@@ -102,6 +144,7 @@ export async function documents(strapi: Core.Strapi) {
 export async function postingsOf(strapi: Core.Strapi, terms: string[]): Promise<Map<string, Postings>> {
   const state = stateOf(strapi);
   const version = state.version;
+  const table = await documents(strapi);
   const result = new Map<string, Postings>();
   const missing: string[] = [];
   for (const term of terms) {
@@ -115,23 +158,25 @@ export async function postingsOf(strapi: Core.Strapi, terms: string[]): Promise<
   }
   if (missing.length) {
     const rows: { term: string; document_ref: number | string; tf: number | string }[] = await knexOf(strapi)(POSTINGS_TABLE).whereIn('term', missing).select('term', 'document_ref', 'tf');
-    const grouped = new Map<string, { refs: number[]; tf: number[] }>(missing.map((term) => [term, { refs: [], tf: [] }]));
+    const grouped = new Map<string, { docs: number[]; tf: number[] }>(missing.map((term) => [term, { docs: [], tf: [] }]));
     for (const row of rows) {
+      const dense = table.denseOf.get(Number(row.document_ref));
+      if (dense === undefined) continue;
       const list = grouped.get(row.term)!;
-      list.refs.push(Number(row.document_ref));
+      list.docs.push(dense);
       list.tf.push(Number(row.tf));
     }
     for (const [term, list] of grouped) {
-      const postings = { refs: Int32Array.from(list.refs), tf: Float32Array.from(list.tf) };
+      const postings = { docs: Int32Array.from(list.docs), tf: Float32Array.from(list.tf) };
       result.set(term, postings);
       if (state.version !== version) continue;
       state.postings.set(term, postings);
-      state.postingsHeld += postings.refs.length + 1;
+      state.postingsHeld += postings.docs.length + 1;
     }
     while (state.postingsHeld > MAX_POSTINGS_HELD && state.postings.size) {
       const [oldest, postings] = state.postings.entries().next().value as [string, Postings];
       state.postings.delete(oldest);
-      state.postingsHeld -= postings.refs.length + 1;
+      state.postingsHeld -= postings.docs.length + 1;
     }
   }
   return result;
@@ -150,6 +195,8 @@ export async function lexicon(strapi: Core.Strapi) {
     };
     for (const row of rows) {
       state.lexicon.maxId = Math.max(state.lexicon.maxId, Number(row.id));
+      // A rebuild writes the lexicon anew under new ids: words already known are not listed twice.
+      if (state.lexicon.pinyinOf.has(row.term)) continue;
       const length = [...row.term].length;
       if (row.pinyin) {
         for (const form of row.pinyin.split(' ')) add(state.lexicon.byPinyin, form, row.term);

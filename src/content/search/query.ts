@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { ContentType } from '../curriculum';
-import { documents, lexicon, postingsOf, DOCUMENTS_TABLE, type DocMeta, type Postings } from './memory';
+import { documents, lexicon, postingsOf, BM25_K1, DOCUMENTS_TABLE, type Postings } from './memory';
 import { isHan, isLatin, pinyinForms } from './normalize';
 import { queryTerms } from './tokenize';
 import { vocabulary } from './vocabulary';
@@ -13,8 +13,6 @@ import { highlightSnippet } from './snippet';
  * none of those is in the index, the index's words one character away (homophones first). A document scores
  * BM25 for each concept's best variant; documents matching more concepts rank first.
  */
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
 const PARTS_WEIGHT = 0.7;
 const PART_WEIGHT = 0.35;
 const PINYIN_WEIGHT = 0.9;
@@ -22,6 +20,8 @@ const INITIALS_WEIGHT = 0.7;
 const TYPO_WEIGHT = 0.8;
 /** How many index words one pinyin spelling or typo may stand for (the most frequent first). */
 const MAX_READINGS = 3;
+/** Characters of a document's text its snippet is cut from. */
+const SNIPPET_SOURCE = 1500;
 
 export interface QueryParams {
   q: string;
@@ -91,7 +91,7 @@ function partsOf(word: string): string[] {
   return covered / chars.length >= 0.75 && parts.length >= 2 ? parts : [];
 }
 
-const df = (postings: Map<string, Postings>, term: string) => postings.get(term)?.refs.length ?? 0;
+const df = (postings: Map<string, Postings>, term: string) => postings.get(term)?.docs.length ?? 0;
 
 /** The query's concepts with the variants known before reading the index. */
 function conceptsOf(q: string): { words: string[]; concepts: Concept[] } {
@@ -119,8 +119,8 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
   const empty = (words: string[] = []): SearchResult => ({ hits: [], total: 0, terms: words, corrections: [], facets: { types: [], gradeBands: [], themes: [] } });
   let { words, concepts } = conceptsOf(params.q);
   if (concepts.length === 0 || params.types.length === 0) return empty(words);
-  const { byId, avgdl } = await documents(strapi);
-  const n = byId.size;
+  const table = await documents(strapi);
+  const n = table.count;
   if (n === 0) return empty(words);
 
   // Pinyin: a Latin word that is no index word of its own reads as the words with that pinyin or those initials.
@@ -220,68 +220,101 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     const d = df(postings, term);
     return Math.log(1 + (n - d + 0.5) / (d + 0.5));
   };
-  const scores = new Map<number, { matched: number; score: number }>();
+  // Dense arrays over the document table: a query walks its posting lists without allocating per posting.
+  // Scratch arrays of the table, zero between queries: this block runs without awaiting, and puts back every cell it used.
+  const { score, matched, best, sum, seen } = scratchOf(table);
+  const hit: number[] = [];
   for (const concept of concepts) {
-    const best = new Map<number, number>();
+    const touched: number[] = [];
     for (const variant of concept.variants) {
       if (!variant.terms.every((term) => df(postings, term) > 0)) continue;
+      const scale = variant.weight / Math.sqrt(variant.terms.length);
+      if (variant.terms.length === 1) {
+        const list = postings.get(variant.terms[0])!;
+        const weight = idf(variant.terms[0]) * scale * (BM25_K1 + 1);
+        for (let i = 0; i < list.docs.length; i += 1) {
+          const d = list.docs[i];
+          const tf = list.tf[i];
+          const s = (weight * tf) / (tf + table.norm[d]);
+          if (best[d] === 0) touched.push(d);
+          if (s > best[d]) best[d] = s;
+        }
+        continue;
+      }
       // A variant of several terms (a long word's parts) counts in documents holding all of them.
-      const sums = new Map<number, { score: number; seen: number }>();
+      const inVariant: number[] = [];
       for (const term of variant.terms) {
         const list = postings.get(term)!;
-        const weight = idf(term);
-        for (let i = 0; i < list.refs.length; i += 1) {
-          const ref = list.refs[i];
-          const doc = byId.get(ref);
-          if (!doc) continue;
+        const weight = idf(term) * (BM25_K1 + 1);
+        for (let i = 0; i < list.docs.length; i += 1) {
+          const d = list.docs[i];
           const tf = list.tf[i];
-          const s = (weight * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * doc.length) / avgdl));
-          const sum = sums.get(ref);
-          if (sum) {
-            sum.score += s;
-            sum.seen += 1;
-          } else sums.set(ref, { score: s, seen: 1 });
+          if (seen[d] === 0) inVariant.push(d);
+          seen[d] += 1;
+          sum[d] += (weight * tf) / (tf + table.norm[d]);
         }
       }
-      for (const [ref, sum] of sums) {
-        if (sum.seen < variant.terms.length) continue;
-        const score = (variant.weight * sum.score) / Math.sqrt(variant.terms.length);
-        if (score > (best.get(ref) ?? 0)) best.set(ref, score);
+      for (const d of inVariant) {
+        if (seen[d] === variant.terms.length) {
+          const s = scale * sum[d];
+          if (best[d] === 0) touched.push(d);
+          if (s > best[d]) best[d] = s;
+        }
+        seen[d] = 0;
+        sum[d] = 0;
       }
     }
-    for (const [ref, score] of best) {
-      const current = scores.get(ref);
-      if (current) {
-        current.matched += 1;
-        current.score += score;
-      } else scores.set(ref, { matched: 1, score });
+    for (const d of touched) {
+      if (matched[d] === 0) hit.push(d);
+      matched[d] += 1;
+      score[d] += best[d];
+      best[d] = 0;
     }
   }
 
   // Filters and facets: each dimension counted under the other dimensions' filters, so a facet value is what its filter would give.
-  const types = new Set(params.types.filter((t) => params.includeRestricted || t !== 'counseling-case'));
-  const typeCounts = new Map<string, number>();
-  const gradeCounts = new Map<string, number>();
-  const themeCounts = new Map<string, number>();
-  const matches: { ref: number; matched: number; score: number }[] = [];
-  for (const [ref, score] of scores) {
-    const doc = byId.get(ref) as DocMeta;
-    if (doc.restricted && !params.includeRestricted) continue;
-    const typeOk = types.has(doc.type);
-    const gradeOk = !params.gradeBand || doc.gradeBand === params.gradeBand;
-    const themeOk = !params.theme || doc.themes.includes(params.theme);
-    if (gradeOk && themeOk) typeCounts.set(doc.type, (typeCounts.get(doc.type) ?? 0) + 1);
-    if (typeOk && themeOk && doc.gradeBand) gradeCounts.set(doc.gradeBand, (gradeCounts.get(doc.gradeBand) ?? 0) + 1);
-    if (typeOk && gradeOk) for (const theme of doc.themes) themeCounts.set(theme, (themeCounts.get(theme) ?? 0) + 1);
-    if (typeOk && gradeOk && themeOk) matches.push({ ref, ...score });
+  const typeWanted = new Uint8Array(table.typeNames.length);
+  table.typeNames.forEach((name, i) => {
+    typeWanted[i] = params.types.includes(name) && (params.includeRestricted || name !== 'counseling-case') ? 1 : 0;
+  });
+  const gradeWanted = params.gradeBand === undefined ? -2 : table.gradeNames.indexOf(params.gradeBand);
+  const themeWanted = params.theme === undefined ? -2 : table.themeNames.indexOf(params.theme);
+  const typeCounts = new Int32Array(table.typeNames.length);
+  const gradeCounts = new Int32Array(table.gradeNames.length);
+  const themeCounts = new Int32Array(table.themeNames.length);
+  const matches: number[] = [];
+  for (const d of hit) {
+    if (table.restricted[d] && !params.includeRestricted) continue;
+    const typeOk = typeWanted[table.type[d]] === 1;
+    const gradeOk = gradeWanted === -2 || table.grade[d] === gradeWanted;
+    const themes = table.themes[d];
+    const themeOk = themeWanted === -2 || themes.includes(themeWanted);
+    if (gradeOk && themeOk) typeCounts[table.type[d]] += 1;
+    if (typeOk && themeOk && table.grade[d] >= 0) gradeCounts[table.grade[d]] += 1;
+    if (typeOk && gradeOk) for (let t = 0; t < themes.length; t += 1) themeCounts[themes[t]] += 1;
+    if (typeOk && gradeOk && themeOk) matches.push(d);
   }
-  const facets = { types: facetList(typeCounts), gradeBands: facetList(gradeCounts), themes: facetList(themeCounts) };
-
   // More concepts matched first, then relevance; the row id keeps ties stable.
-  const wanted = params.page * params.pageSize;
-  const top = topK(matches, wanted).slice((params.page - 1) * params.pageSize);
+  const before = (a: number, b: number) => (matched[a] !== matched[b] ? matched[a] > matched[b] : score[a] !== score[b] ? score[a] > score[b] : table.ids[a] < table.ids[b]);
+  const top = topK(matches, params.page * params.pageSize, before)
+    .slice((params.page - 1) * params.pageSize)
+    .map((d) => ({ ref: table.ids[d] }));
+  for (const d of hit) {
+    score[d] = 0;
+    matched[d] = 0;
+  }
+  const counted = (names: string[], counts: Int32Array) => new Map(names.map((name, i) => [name, counts[i]] as [string, number]).filter(([, count]) => count > 0));
+  const typeCountsByName = counted(table.typeNames, typeCounts);
+  const gradeCountsByName = counted(table.gradeNames, gradeCounts);
+  const themeCountsByName = counted(table.themeNames, themeCounts);
+  const facets = { types: facetList(typeCountsByName), gradeBands: facetList(gradeCountsByName), themes: facetList(themeCountsByName) };
+
   const rows: { id: number | string; content_type: ContentType; document_id: string; title: string; body: string; grade_band: string | null; theme_slugs: string }[] = top.length
-    ? await strapi.db.connection(DOCUMENTS_TABLE).whereIn('id', top.map((m) => m.ref)).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
+    ? await strapi.db
+        .connection(DOCUMENTS_TABLE)
+        .whereIn('id', top.map((m) => m.ref))
+        // The snippet comes from the first part of the text: the whole of twenty long bodies would be read for nothing.
+        .select('id', 'content_type', 'document_id', 'title', strapi.db.connection.raw(`SUBSTR(body, 1, ${SNIPPET_SOURCE}) AS body`), 'grade_band', 'theme_slugs')
     : [];
   const byRef = new Map(rows.map((row) => [Number(row.id), row]));
   const highlight = [...new Set(concepts.flatMap((c) => c.variants.filter((v) => v.terms.every((t) => df(postings, t) > 0)).flatMap((v) => v.terms)))];
@@ -301,17 +334,15 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
 
 const isLatinQuery = (concepts: Concept[]) => concepts.some((c) => isLatin(c.word));
 
-const before = (a: { ref: number; matched: number; score: number }, b: { ref: number; matched: number; score: number }) =>
-  a.matched !== b.matched ? a.matched > b.matched : a.score !== b.score ? a.score > b.score : a.ref < b.ref;
-
-/** The best k matches in order, without sorting them all (a bounded selection). */
-function topK<T extends { ref: number; matched: number; score: number }>(items: T[], k: number): T[] {
-  if (items.length <= k) return [...items].sort((a, b) => (before(a, b) ? -1 : 1));
-  const kept: T[] = [];
+/** The best k of the items in order, without sorting them all (a bounded selection). */
+function topK(items: number[], k: number, before: (a: number, b: number) => boolean): number[] {
+  const order = (a: number, b: number) => (before(a, b) ? -1 : 1);
+  if (items.length <= k) return [...items].sort(order);
+  const kept: number[] = [];
   for (const item of items) {
     if (kept.length < k) {
       kept.push(item);
-      if (kept.length === k) kept.sort((a, b) => (before(a, b) ? -1 : 1));
+      if (kept.length === k) kept.sort(order);
     } else if (before(item, kept[k - 1])) {
       // Insert in place: k is a page or a few, so this stays cheap next to the scan.
       let i = k - 1;
@@ -321,5 +352,17 @@ function topK<T extends { ref: number; matched: number; score: number }>(items: 
     }
   }
   return kept;
+}
+
+const scratch = new WeakMap<object, { score: Float64Array; matched: Uint8Array; best: Float64Array; sum: Float64Array; seen: Uint8Array }>();
+/** One set of scratch arrays per document table (a reloaded table gets new ones). */
+function scratchOf(table: { count: number }) {
+  let arrays = scratch.get(table);
+  if (!arrays) {
+    const n = table.count;
+    arrays = { score: new Float64Array(n), matched: new Uint8Array(n), best: new Float64Array(n), sum: new Float64Array(n), seen: new Uint8Array(n) };
+    scratch.set(table, arrays);
+  }
+  return arrays;
 }
 
