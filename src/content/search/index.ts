@@ -364,6 +364,8 @@ export async function startSearch(strapi: Core.Strapi) {
     pending = setTimeout(() => {
       pending = null;
       loadVocabulary(strapi)
+        // Results cached meanwhile were ranked with the old vocabulary.
+        .then(() => changed(strapi, [SEARCH_INDEX]))
         .then(() => rebuildSearchIndexIfStale(strapi))
         .catch((error) => strapi.log.error(`Search vocabulary reload failed: ${(error as Error).message}`));
     }, 200);
