@@ -91,7 +91,7 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     await page.getByText('标题 Title').first().waitFor({ timeout: 60_000 });
     await expect(page.getByText('学段 Grade band').count()).resolves.toBeGreaterThan(0);
     await page.locator('[role="combobox"][name="gradeBand"]').click();
-    await page.getByRole('option', { name: '小学低段（1–3年级）' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('option', { name: '小学低段（1–3年级）' }).waitFor({ timeout: 60_000 });
     await expect(page.getByRole('option', { name: 'lower_primary' }).count()).resolves.toBe(0);
     await shot(page, 'lesson-create-researcher');
     await page.context().close();
@@ -129,7 +129,7 @@ describeInBrowser('the admin panel for each staff level (browser)', () => {
     expect(await row.innerText()).toContain(pending.teacher.name);
     await shot(page, 'approvals-coordinator-donghu');
     await row.locator('[data-testid="approve-row"]').click();
-    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    await row.waitFor({ state: 'detached', timeout: 60_000 });
     const decided = await env.app.strapi.db.query('api::credit-record.credit-record').findOne({ where: { documentId: pending.documentId } });
     expect(decided.status).toBe('approved');
     await page.context().close();

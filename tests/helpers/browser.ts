@@ -38,6 +38,8 @@ export const staff = (role: string, match: (a: Account) => boolean = () => true)
 
 export async function signIn(account: Account): Promise<Page> {
   const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', acceptDownloads: true });
+  // A loaded CI machine draws a page (and checks its permissions) slowly: every wait and action gets a minute.
+  context.setDefaultTimeout(60_000);
   // The panel's language is the user's choice, kept in local storage: 简体中文, as our staff use it.
   await context.addInitScript(() => window.localStorage.setItem('strapi-admin-language', 'zh-Hans'));
   const page = await context.newPage();

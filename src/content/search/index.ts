@@ -19,9 +19,11 @@ export { DOCUMENTS_TABLE, POSTINGS_TABLE };
  */
 /** What the stored index was built with: a different tokenizer (vocabulary words, theme keywords, this version) rebuilds it. */
 const META_TABLE = 'search_meta';
-const TOKENIZER_VERSION = '2';
+const TOKENIZER_VERSION = '3';
 const TITLE_WEIGHT = 3;
-const BODY_LIMIT = 20_000;
+// The stored text is what snippets are cut from (the terms come from the whole text): short enough that a row
+// stays on its database page, so reading a page of hits never walks a long text's overflow pages.
+const BODY_LIMIT = 1_000;
 
 export async function ensureSearchTables(knex: Knex) {
   if (!(await knex.schema.hasTable(DOCUMENTS_TABLE))) {

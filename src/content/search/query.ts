@@ -20,8 +20,6 @@ const INITIALS_WEIGHT = 0.7;
 const TYPO_WEIGHT = 0.8;
 /** How many index words one pinyin spelling or typo may stand for (the most frequent first). */
 const MAX_READINGS = 3;
-/** Characters of a document's text its snippet is cut from. */
-const SNIPPET_SOURCE = 1500;
 
 export interface QueryParams {
   q: string;
@@ -313,8 +311,7 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     ? await strapi.db
         .connection(DOCUMENTS_TABLE)
         .whereIn('id', top.map((m) => m.ref))
-        // The snippet comes from the first part of the text: the whole of twenty long bodies would be read for nothing.
-        .select('id', 'content_type', 'document_id', 'title', strapi.db.connection.raw(`SUBSTR(body, 1, ${SNIPPET_SOURCE}) AS body`), 'grade_band', 'theme_slugs')
+        .select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
     : [];
   const byRef = new Map(rows.map((row) => [Number(row.id), row]));
   const highlight = [...new Set(concepts.flatMap((c) => c.variants.filter((v) => v.terms.every((t) => df(postings, t) > 0)).flatMap((v) => v.terms)))];

@@ -53,7 +53,7 @@ export default function libraryCases() {
     // Assign: the candidates offered never include the submitter or anyone of the submitter's school.
     const row = page.locator(`[data-testid="submission-row"][data-submission="${target.documentId}"]`);
     await row.locator('[data-testid="assign-reviewer"]').click();
-    await page.locator('[data-testid="candidate"]').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="candidate"]').first().waitFor({ timeout: 60_000 });
     const offered = await page.locator('[data-testid="candidate"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-username') ?? ''));
     expect(offered).toContain('demo-researcher');
     expect(offered).not.toContain(target.submitter.user?.username);
@@ -61,12 +61,12 @@ export default function libraryCases() {
     for (const colleague of colleagues as { user: { username: string } | null }[]) if (colleague.user) expect(offered).not.toContain(colleague.user.username);
     await shot(page, 'selection-candidates-researcher');
     await page.locator('[data-testid="candidate"][data-username="demo-researcher"] [data-testid="assign-candidate"]').click();
-    await row.locator('[data-testid="review-badge"][data-reviewer="demo-researcher"]').waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="reviewer-row"][data-reviewer="demo-researcher"][data-assigned="1"]').waitFor({ timeout: 30_000 });
+    await row.locator('[data-testid="review-badge"][data-reviewer="demo-researcher"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="reviewer-row"][data-reviewer="demo-researcher"][data-assigned="1"]').waitFor({ timeout: 60_000 });
 
     // Review starts; a second reviewer (any candidate, through the service) and both score through REST.
     await page.locator('[data-testid="transition-reviewing"]').click();
-    await page.locator('[data-testid="round-board"][data-status="reviewing"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="round-board"][data-status="reviewing"]').waitFor({ timeout: 60_000 });
     const reviews = strapi.service('api::review.review') as unknown as {
       candidates(submission: string): Promise<{ data: { username: string; role: string }[] }>;
       assign(input: { submission: string; reviewer: string }): Promise<unknown>;
@@ -80,7 +80,7 @@ export default function libraryCases() {
     // Finalise: the confirmation shows what will be selected; the rest lack reviews and need the explicit choice.
     // The preview is read when the confirmation opens, so it sees the scores just given.
     await page.locator('[data-testid="finalise"]').click();
-    await page.locator('[data-testid="preview-selected"]').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="preview-selected"]').first().waitFor({ timeout: 60_000 });
     const preview = await page.locator('[data-testid="finalise-preview"]').innerText();
     expect(await page.locator('[data-testid="preview-selected"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-submission')))).toEqual([target.documentId]);
     expect(preview).toContain(target.resourceTitle);
@@ -89,7 +89,7 @@ export default function libraryCases() {
     await shot(page, 'selection-finalise-preview');
     await page.getByText('我已知晓，不足评审数的作品不参与入选').click();
     await page.locator('[data-testid="confirm-finalise"]').click();
-    await page.locator('[data-testid="round-board"][data-status="finalised"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="round-board"][data-status="finalised"]').waitFor({ timeout: 60_000 });
     const entries = await strapi.db.query('api::library-entry.library-entry').findMany({ where: { round: { id: round.id } } });
     expect(entries.map((e: { resourceDocumentId: string; rank: number }) => [e.resourceDocumentId, e.rank])).toEqual([[target.resourceDocumentId, 1]]);
     await shot(page, 'selection-finalised-researcher');
@@ -131,11 +131,11 @@ export default function libraryCases() {
     // One type at a time.
     await page.getByRole('combobox', { name: '类型' }).click();
     await page.getByRole('option', { name: '心理辅导案例' }).click();
-    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.locator('[data-testid="draft-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual(['counseling-case']);
     await page.getByRole('combobox', { name: '类型' }).click();
     await page.getByRole('option', { name: '全部类型' }).click();
-    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="draft-row"][data-type="lesson-plan"]').waitFor({ timeout: 60_000 });
 
     const lesson = page.locator('[data-testid="draft-row"][data-type="lesson-plan"]');
     const documentId = await lesson.getAttribute('data-document');

@@ -63,15 +63,15 @@ export default function trainingCases() {
 
       await page.locator('[data-testid="teacher-search"]').fill('3604');
       await page.locator('[data-testid="teacher-search-go"]').click();
-      await page.locator('[data-testid="teacher-row"]').first().waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="teacher-row"]').first().waitFor({ timeout: 60_000 });
       const found = await page.locator('[data-testid="teacher-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-staff')));
       expect(found.every((staffNumber) => staffNumber?.startsWith('3604'))).toBe(true);
       for (const staffNumber of ['3604004', '3604006']) await page.locator(`[data-testid="teacher-row"][data-staff="${staffNumber}"] [data-testid="teacher-pick"]`).click();
       await page.locator('[data-testid="enrol-selected"]').click();
-      await page.locator('[data-testid="roster-row"][data-staff="3604006"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="roster-row"][data-staff="3604006"]').waitFor({ timeout: 60_000 });
       await page.locator('[data-testid="roster-row"][data-staff="3604006"] [data-testid="roster-select"]').click();
       await page.locator('[data-testid="roster-complete"]').click();
-      await page.locator('[data-testid="roster-row"][data-staff="3604006"] [data-testid="roster-select"]').waitFor({ state: 'detached', timeout: 30_000 });
+      await page.locator('[data-testid="roster-row"][data-staff="3604006"] [data-testid="roster-select"]').waitFor({ state: 'detached', timeout: 60_000 });
       const enrolments = await env.app.strapi.db.query('api::enrolment.enrolment').findMany({ where: { course: { code: 'QX-C-2025-01' }, teacher: { staffNumber: { $in: ['3604004', '3604006'] } } }, populate: { teacher: { select: ['staffNumber'] } } });
       expect(enrolments.map((e: { teacher: { staffNumber: string }; status: string }) => [e.teacher.staffNumber, e.status]).sort()).toEqual([['3604004', 'enrolled'], ['3604006', 'completed']]);
       await expectNoneOf(page, westNames());
@@ -109,12 +109,12 @@ export default function trainingCases() {
       await page.locator('[data-testid="cert-tier-C"]').click();
       await page.locator('[data-testid="cert-school-year"]').fill('2025-2026');
       await page.locator('[data-testid="cert-check"]').click();
-      await page.locator('[data-testid="cert-eligibility"][data-eligible="true"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="cert-eligibility"][data-eligible="true"]').waitFor({ timeout: 60_000 });
       await page.locator('[data-testid="cert-issue"]').click();
       const row = page.locator('[data-testid="certificate-row"]', { hasText: eligible.name });
-      await row.waitFor({ timeout: 30_000 });
+      await row.waitFor({ timeout: 60_000 });
       expect(await row.innerText()).toContain('XY-2025-C-');
-      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), row.locator('[data-testid="certificate-download"]').click()]);
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), row.locator('[data-testid="certificate-download"]').click()]);
       expect(download.suggestedFilename()).toMatch(/^XY-2025-C-\d{6}\.pdf$/);
       await expectNoneOf(page, westNames());
       await shot(page, 'certificates-coordinator-donghu');
