@@ -1,4 +1,5 @@
 import { useIntl } from 'react-intl';
+import { useAuth } from '@strapi/strapi/admin';
 
 /** A page's own strings in both languages: zh-Hans for 简体中文 users, English otherwise. */
 export function useText<T>(text: { 'zh-Hans': T; en: T }): T {
@@ -22,4 +23,14 @@ export function saveBlob(blob: Blob, fileName: string) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Whether the signed-in user holds a workspace action (one without conditions). Read from the user's permissions
+ * as they load: useRBAC checks once when a page mounts, and a page opened straight from its URL can mount before
+ * the permissions arrive, leaving the answer "no" for good.
+ */
+export function useCan(action: string): boolean {
+  const permissions = useAuth('xinyu', (state) => state.permissions);
+  return permissions.some((permission) => permission.action === action);
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Box, Button, Flex, Loader, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { errorMessage, saveBlob, useText } from '../components/text';
+import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { errorMessage, saveBlob, useCan, useText } from '../components/text';
 
 interface TeacherRef { documentId: string; name: string; staffNumber: string; school: string | null }
 interface Certificate { documentId: string; tier: string; schoolYear: string; serialNumber: string; issuedAt: string; status: 'valid' | 'revoked'; revocationReason: string | null; teacher: TeacherRef | null }
@@ -37,8 +37,7 @@ export default function CertificatesPage() {
   const t = useText(text);
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC([{ action: 'api::workspace.certificates-issue', subject: null }]);
-  const canIssue = Boolean(allowedActions.canCertificatesIssue);
+  const canIssue = useCan('api::workspace.certificates-issue');
   const [status, setStatus] = useState<'' | 'valid' | 'revoked'>('');
   const [list, setList] = useState<Certificate[] | null>(null);
   const [reason, setReason] = useState('');

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { Badge, Box, Button, Checkbox, Flex, Loader, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { errorMessage, useText } from '../components/text';
+import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { errorMessage, useCan, useText } from '../components/text';
 
 interface Course { documentId: string; title: string; code: string; tier: string; courseStatus: string; capacity: number; enrolledCount: number; schoolYear: string; startDate: string; endDate: string }
 interface TeacherRef { documentId: string; name: string; staffNumber: string; school: string | null; positions?: string[] }
@@ -37,8 +37,7 @@ export default function CourseRosterPage() {
   const label = (value: string) => formatMessage({ id: value, defaultMessage: value });
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC([{ action: 'api::workspace.enrolments', subject: null }]);
-  const canChange = Boolean(allowedActions.canEnrolments);
+  const canChange = useCan('api::workspace.enrolments');
   const [courses, setCourses] = useState<Course[] | null>(null);
   const [course, setCourse] = useState<Course | null>(null);
   const [roster, setRoster] = useState<Enrolment[] | null>(null);
