@@ -112,11 +112,6 @@ type Doc = Part & {
   scenes?: Part[] | null;
   sessions?: Part[] | null;
 };
-/** A ranked match: the document row's id and the number of matching documents (COUNT(*) OVER ()). */
-interface RankedRow {
-  id: number | string;
-  total: number | string;
-}
 /** A row of the documents table, as ranking and the result page read it. */
 interface DocumentRow {
   id: number | string;
