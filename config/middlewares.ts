@@ -5,6 +5,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const mediaOrigins = env('S3_PUBLIC_URL') ? [new URL(env('S3_PUBLIC_URL')).origin] : [];
   return [
     'strapi::logger',
+    // A refusal waits for the body it did not read, so the client gets the 4xx rather than a broken pipe.
+    'global::drain-refused-body',
     'strapi::errors',
     {
       name: 'strapi::security',
