@@ -14,7 +14,7 @@ export interface TestDatabase {
 
 const appDir = path.resolve(__dirname, '..', '..');
 
-function postgresAdminConfig() {
+export function postgresAdminConfig() {
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = '/postgres';
@@ -29,12 +29,24 @@ function postgresAdminConfig() {
   };
 }
 
-export async function createTestDatabase({ client = (process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres' } = {}): Promise<TestDatabase> {
+/**
+ * Where this run's template lives (tests/helpers/global-setup.ts): a database the app has booted once, empty
+ * but for what every boot puts there (roles, admin roles, labels, reference data, vocabulary). A file's fresh
+ * database starts as a copy of it, so each file skips Strapi's schema creation and the first sync.
+ */
+export const templateEnv = (client: 'sqlite' | 'postgres') => `XINYU_TEST_TEMPLATE_${client.toUpperCase()}`;
+
+export async function createTestDatabase({
+  client = (process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres',
+  empty = false,
+}: { client?: 'sqlite' | 'postgres'; /** Truly empty, for tests of the first boot itself. */ empty?: boolean } = {}): Promise<TestDatabase> {
   const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = empty ? undefined : process.env[templateEnv(client)];
 
   if (client === 'sqlite') {
     const file = path.join(appDir, '.tmp', 'test', `db_${suffix}.db`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (template && fs.existsSync(template)) fs.copyFileSync(template, file);
     return {
       client,
       name: file,
@@ -52,7 +64,7 @@ export async function createTestDatabase({ client = (process.env.DATABASE_CLIENT
   const name = `xinyu_test_${suffix}`;
   const admin = new Client(postgresAdminConfig());
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const originalUrl = process.env.DATABASE_URL;
   return {

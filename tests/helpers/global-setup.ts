@@ -2,6 +2,9 @@ import path from 'path';
 import fs from 'fs';
 import { createHash } from 'crypto';
 import { execFileSync } from 'child_process';
+import { createTestDatabase, templateEnv } from './database';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freshSecrets } = require('../../database/setup/secrets');
 
 const appDir = path.resolve(__dirname, '..', '..');
 
@@ -34,6 +37,22 @@ export default async function globalSetup() {
   if (!fs.existsSync(path.join(appDir, 'dist', 'src', 'index.js'))) {
     throw new Error('TypeScript compilation produced no index.js');
   }
+  await buildTemplate((process.env.DATABASE_CLIENT || 'sqlite') as 'sqlite' | 'postgres');
+}
+
+/**
+ * The run's template database (tests/helpers/database.ts): the app booted once on an empty database, in a
+ * process of its own, then stopped. Workers inherit its name through the environment.
+ */
+async function buildTemplate(client: 'sqlite' | 'postgres') {
+  const db = await createTestDatabase({ client, empty: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', STRAPI_TELEMETRY_DISABLED: 'true', DEMO_DATA: 'false', ...freshSecrets() };
+  if (client === 'sqlite') Object.assign(env, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: db.name });
+  else Object.assign(env, { DATABASE_CLIENT: 'postgres', DATABASE_NAME: db.name });
+  delete env.REDIS_URL;
+  execFileSync(process.execPath, [path.join(__dirname, 'boot-instance.js')], { cwd: appDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (client === 'sqlite' && fs.existsSync(`${db.name}-wal`)) throw new Error('The template database was left with a write-ahead log');
+  process.env[templateEnv(client)] = db.name;
 }
 
 /** What the built panel depends on: its sources, the labels it imports, the admin config and the locked packages. */

@@ -26,8 +26,8 @@ async function boot(): Promise<Core.Strapi> {
 }
 
 /** Boots the real app on a fresh database of the configured kind (DATABASE_CLIENT=sqlite|postgres, or `client`). */
-export async function startApp({ demo = false, client }: { demo?: boolean; client?: 'sqlite' | 'postgres' } = {}): Promise<TestApp> {
-  const db = await createTestDatabase(client ? { client } : {});
+export async function startApp({ demo = false, client, empty = false }: { demo?: boolean; client?: 'sqlite' | 'postgres'; /** No template: the first boot itself is under test. */ empty?: boolean } = {}): Promise<TestApp> {
+  const db = await createTestDatabase({ ...(client ? { client } : {}), empty });
   db.applyEnv();
   process.env.DEMO_DATA = demo ? 'true' : 'false';
   if (demo && !process.env.DEMO_ACCOUNTS_FILE) {

@@ -9,7 +9,7 @@ import tagsFile from '../../database/reference/five-education-tags.json';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ empty: true });
 });
 afterAll(async () => {
   await app?.stop();

@@ -38,7 +38,7 @@ let db: TestDatabase;
 let app: TestApp | null = null;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ empty: true });
 });
 afterAll(async () => {
   if (app) await app.strapi.destroy();
