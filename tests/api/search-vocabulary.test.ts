@@ -1,6 +1,7 @@
 import { startApp, createUser, bearer, type TestApp, type TestUser } from '../helpers/strapi';
 import { adminSession, cm, staffSession, type AdminSession } from '../helpers/admin';
 import { lessonData, themeIds } from '../helpers/content';
+import { race, tally } from '../helpers/race';
 
 /*
  * Issue 16: the search's vocabulary (搜索词库) is reference data researchers extend in the admin panel without a
@@ -151,6 +152,18 @@ describe('the vocabulary in the admin panel (搜索词库)', () => {
       return String(row?.value ?? '').split(':')[1];
     };
     await eventually(storedHash, wordsHash);
+  });
+
+  test('ten researchers adding words at once: every word is used, and the index ends built with all ten', async () => {
+    const words = ['正念呼吸法', '心理晴雨表', '情绪温度计', '压力小气球', '成长型思维', '同伴支持圈', '放松小剧场', '心情日记本', '自我关怀卡', '积极暂停角'];
+    for (const word of words) expect((await search(`q=${encodeURIComponent(word)}`)).meta.terms.length).toBeGreaterThan(1);
+    // Each add reloads the vocabulary and asks for a rebuild while earlier ones may still be running.
+    const responses = await race(app, words.map((word) => (client) => client.post(cm.collection(UID)).set(researcher.headers).send({ kind: 'word', terms: word })));
+    expect(tally(responses)).toEqual({ 201: 10 });
+    for (const word of words) await eventually(async () => (await search(`q=${encodeURIComponent(word)}`)).meta.terms, [word]);
+    const wordsHash = require('../../dist/src/content/search/vocabulary').vocabulary().wordsHash;
+    await eventually(async () => String((await app.strapi.db.connection('search_meta').where({ key: 'tokenizer' }).first('value'))?.value ?? '').split(':')[1], wordsHash);
+    expect(await app.strapi.db.query(UID).count({ where: { terms: { $in: words } } })).toBe(10);
   });
 
   test.each([

@@ -86,18 +86,36 @@ async function storeSignature(knex: Knex, signature: string) {
   await knex(META_TABLE).insert({ key: 'tokenizer', value: signature }).onConflict('key').merge();
 }
 
-/** Boot (and a vocabulary change): an index built with another tokenizer is rebuilt; returns the documents indexed, or 0. */
+const STALE_RETRY_MS = 3_000;
+
+/**
+ * Boot (and a vocabulary change): an index built with another tokenizer is rebuilt; returns the documents
+ * indexed, or 0. The words can change again while a rebuild runs (it then stores the signature it started
+ * with), so it checks again after each rebuild; when a rebuild is already running here or on another
+ * instance, it checks again a moment later, so the last change is never left unindexed.
+ */
 export async function rebuildSearchIndexIfStale(strapi: Core.Strapi): Promise<number> {
-  const signature = await tokenizerSignature(strapi);
-  const stored = await storedSignature(strapi.db.connection);
-  if (stored === signature) return 0;
-  const [{ n }] = await strapi.db.connection(DOCUMENTS_TABLE).count({ n: '*' });
-  // A fresh database: nothing to rebuild, only the signature to remember.
-  if (Number(n) === 0 && stored === null) {
-    await storeSignature(strapi.db.connection, signature);
-    return 0;
+  let indexed = 0;
+  for (let round = 0; round < 5; round += 1) {
+    const signature = await tokenizerSignature(strapi);
+    const stored = await storedSignature(strapi.db.connection);
+    if (stored === signature) return indexed;
+    const [{ n }] = await strapi.db.connection(DOCUMENTS_TABLE).count({ n: '*' });
+    // A fresh database: nothing to rebuild, only the signature to remember.
+    if (Number(n) === 0 && stored === null) {
+      await storeSignature(strapi.db.connection, signature);
+      return indexed;
+    }
+    const rebuilt = await rebuildSearchIndex(strapi);
+    if (rebuilt === null) {
+      setTimeout(() => {
+        rebuildSearchIndexIfStale(strapi).catch((error) => strapi.log.error(`Search index check failed: ${(error as Error).message}`));
+      }, STALE_RETRY_MS).unref();
+      return indexed;
+    }
+    indexed += rebuilt;
   }
-  return (await rebuildSearchIndex(strapi)) ?? 0;
+  return indexed;
 }
 
 type Part = Record<string, unknown>;

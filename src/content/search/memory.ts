@@ -29,7 +29,9 @@ export interface DocTable {
   type: Uint8Array;
   restricted: Uint8Array;
   grade: Int16Array;
-  themes: Int16Array[];
+  /** Document i's themes are themeIds[themeStart[i] … themeStart[i + 1]): one flat array, walked without a lookup per document. */
+  themeStart: Int32Array;
+  themeIds: Int16Array;
   /** k1 · (1 − b + b · length / avgdl), BM25's per-document denominator term. */
   norm: Float32Array;
   typeNames: ContentType[];
@@ -107,7 +109,8 @@ export async function documents(strapi: Core.Strapi) {
         type: new Uint8Array(count),
         restricted: new Uint8Array(count),
         grade: new Int16Array(count),
-        themes: [],
+        themeStart: new Int32Array(count + 1),
+        themeIds: new Int16Array(0),
         norm: new Float32Array(count),
         typeNames: types.list,
         gradeNames: grades.list,
@@ -115,6 +118,7 @@ export async function documents(strapi: Core.Strapi) {
       };
       const lengths = rows.map((row) => Number(row.length));
       const avgdl = count ? lengths.reduce((sum, length) => sum + length, 0) / count : 1;
+      const themeIds: number[] = [];
       rows.forEach((row, i) => {
         const id = Number(row.id);
         table.ids[i] = id;
@@ -122,9 +126,12 @@ export async function documents(strapi: Core.Strapi) {
         table.type[i] = types.of(row.content_type);
         table.restricted[i] = row.restricted ? 1 : 0;
         table.grade[i] = row.grade_band ? grades.of(row.grade_band) : -1;
-        table.themes.push(Int16Array.from(String(row.theme_slugs).split(',').filter(Boolean).map((slug) => themeNames.of(slug))));
+        table.themeStart[i] = themeIds.length;
+        for (const slug of String(row.theme_slugs).split(',')) if (slug) themeIds.push(themeNames.of(slug));
         table.norm[i] = BM25_K1 * (1 - BM25_B + (BM25_B * lengths[i]) / avgdl);
       });
+      table.themeStart[count] = themeIds.length;
+      table.themeIds = Int16Array.from(themeIds);
       return table;
     })();
     state.docs = loading;

@@ -4,7 +4,7 @@ import { documents, lexicon, postingsOf, BM25_K1, DOCUMENTS_TABLE, type Postings
 import { isHan, isLatin, pinyinForms } from './normalize';
 import { queryTerms } from './tokenize';
 import { vocabulary } from './vocabulary';
-import { highlightSnippet } from './snippet';
+import { snippetMaker } from './snippet';
 
 /*
  * A query as teachers type it: each word of the query (stop words of questions dropped unless nothing else is
@@ -220,10 +220,10 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
   };
   // Dense arrays over the document table: a query walks its posting lists without allocating per posting.
   // Scratch arrays of the table, zero between queries: this block runs without awaiting, and puts back every cell it used.
-  const { score, matched, best, sum, seen } = scratchOf(table);
-  const hit: number[] = [];
+  const { score, matched, best, sum, seen, hit, touched, inVariant, matches } = scratchOf(table);
+  let hits = 0;
   for (const concept of concepts) {
-    const touched: number[] = [];
+    let touchedCount = 0;
     for (const variant of concept.variants) {
       if (!variant.terms.every((term) => df(postings, term) > 0)) continue;
       const scale = variant.weight / Math.sqrt(variant.terms.length);
@@ -234,36 +234,38 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
           const d = list.docs[i];
           const tf = list.tf[i];
           const s = (weight * tf) / (tf + table.norm[d]);
-          if (best[d] === 0) touched.push(d);
+          if (best[d] === 0) touched[touchedCount++] = d;
           if (s > best[d]) best[d] = s;
         }
         continue;
       }
       // A variant of several terms (a long word's parts) counts in documents holding all of them.
-      const inVariant: number[] = [];
+      let inVariantCount = 0;
       for (const term of variant.terms) {
         const list = postings.get(term)!;
         const weight = idf(term) * (BM25_K1 + 1);
         for (let i = 0; i < list.docs.length; i += 1) {
           const d = list.docs[i];
           const tf = list.tf[i];
-          if (seen[d] === 0) inVariant.push(d);
+          if (seen[d] === 0) inVariant[inVariantCount++] = d;
           seen[d] += 1;
           sum[d] += (weight * tf) / (tf + table.norm[d]);
         }
       }
-      for (const d of inVariant) {
+      for (let k = 0; k < inVariantCount; k += 1) {
+        const d = inVariant[k];
         if (seen[d] === variant.terms.length) {
           const s = scale * sum[d];
-          if (best[d] === 0) touched.push(d);
+          if (best[d] === 0) touched[touchedCount++] = d;
           if (s > best[d]) best[d] = s;
         }
         seen[d] = 0;
         sum[d] = 0;
       }
     }
-    for (const d of touched) {
-      if (matched[d] === 0) hit.push(d);
+    for (let k = 0; k < touchedCount; k += 1) {
+      const d = touched[k];
+      if (matched[d] === 0) hit[hits++] = d;
       matched[d] += 1;
       score[d] += best[d];
       best[d] = 0;
@@ -280,24 +282,29 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
   const typeCounts = new Int32Array(table.typeNames.length);
   const gradeCounts = new Int32Array(table.gradeNames.length);
   const themeCounts = new Int32Array(table.themeNames.length);
-  const matches: number[] = [];
-  for (const d of hit) {
+  let matchCount = 0;
+  const { themeStart, themeIds } = table;
+  for (let h = 0; h < hits; h += 1) {
+    const d = hit[h];
     if (table.restricted[d] && !params.includeRestricted) continue;
     const typeOk = typeWanted[table.type[d]] === 1;
     const gradeOk = gradeWanted === -2 || table.grade[d] === gradeWanted;
-    const themes = table.themes[d];
-    const themeOk = themeWanted === -2 || themes.includes(themeWanted);
+    const from = themeStart[d];
+    const to = themeStart[d + 1];
+    let themeOk = themeWanted === -2;
+    for (let t = from; !themeOk && t < to; t += 1) themeOk = themeIds[t] === themeWanted;
     if (gradeOk && themeOk) typeCounts[table.type[d]] += 1;
     if (typeOk && themeOk && table.grade[d] >= 0) gradeCounts[table.grade[d]] += 1;
-    if (typeOk && gradeOk) for (let t = 0; t < themes.length; t += 1) themeCounts[themes[t]] += 1;
-    if (typeOk && gradeOk && themeOk) matches.push(d);
+    if (typeOk && gradeOk) for (let t = from; t < to; t += 1) themeCounts[themeIds[t]] += 1;
+    if (typeOk && gradeOk && themeOk) matches[matchCount++] = d;
   }
   // More concepts matched first, then relevance; the row id keeps ties stable.
   const before = (a: number, b: number) => (matched[a] !== matched[b] ? matched[a] > matched[b] : score[a] !== score[b] ? score[a] > score[b] : table.ids[a] < table.ids[b]);
-  const top = topK(matches, params.page * params.pageSize, before)
+  const top = topK(matches, matchCount, params.page * params.pageSize, before)
     .slice((params.page - 1) * params.pageSize)
     .map((d) => ({ ref: table.ids[d] }));
-  for (const d of hit) {
+  for (let h = 0; h < hits; h += 1) {
+    const d = hit[h];
     score[d] = 0;
     matched[d] = 0;
   }
@@ -315,28 +322,30 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
     : [];
   const byRef = new Map(rows.map((row) => [Number(row.id), row]));
   const highlight = [...new Set(concepts.flatMap((c) => c.variants.filter((v) => v.terms.every((t) => df(postings, t) > 0)).flatMap((v) => v.terms)))];
-  const hits = top
+  const snippet = snippetMaker(highlight);
+  const page = top
     .map((match) => byRef.get(match.ref))
     .filter((row): row is NonNullable<typeof row> => Boolean(row))
     .map((row) => ({
       type: row.content_type,
       documentId: row.document_id,
       title: row.title,
-      snippet: highlightSnippet(row.body || row.title, highlight),
+      snippet: snippet(row.body || row.title),
       gradeBand: row.grade_band,
       themes: String(row.theme_slugs).split(',').filter(Boolean),
     }));
-  return { hits, total: matches.length, terms: words, corrections, facets };
+  return { hits: page, total: matchCount, terms: words, corrections, facets };
 }
 
 const isLatinQuery = (concepts: Concept[]) => concepts.some((c) => isLatin(c.word));
 
-/** The best k of the items in order, without sorting them all (a bounded selection). */
-function topK(items: number[], k: number, before: (a: number, b: number) => boolean): number[] {
+/** The best k of the first `count` items in order, without sorting them all (a bounded selection). */
+function topK(items: Int32Array, count: number, k: number, before: (a: number, b: number) => boolean): number[] {
   const order = (a: number, b: number) => (before(a, b) ? -1 : 1);
-  if (items.length <= k) return [...items].sort(order);
+  if (count <= k) return Array.from(items.subarray(0, count)).sort(order);
   const kept: number[] = [];
-  for (const item of items) {
+  for (let j = 0; j < count; j += 1) {
+    const item = items[j];
     if (kept.length < k) {
       kept.push(item);
       if (kept.length === k) kept.sort(order);
@@ -351,13 +360,35 @@ function topK(items: number[], k: number, before: (a: number, b: number) => bool
   return kept;
 }
 
-const scratch = new WeakMap<object, { score: Float64Array; matched: Uint8Array; best: Float64Array; sum: Float64Array; seen: Uint8Array }>();
+interface Scratch {
+  score: Float64Array;
+  matched: Uint8Array;
+  best: Float64Array;
+  sum: Float64Array;
+  seen: Uint8Array;
+  /** Lists of dense document indexes, filled from the start and read up to their count. */
+  hit: Int32Array;
+  touched: Int32Array;
+  inVariant: Int32Array;
+  matches: Int32Array;
+}
+const scratch = new WeakMap<object, Scratch>();
 /** One set of scratch arrays per document table (a reloaded table gets new ones). */
 function scratchOf(table: { count: number }) {
   let arrays = scratch.get(table);
   if (!arrays) {
     const n = table.count;
-    arrays = { score: new Float64Array(n), matched: new Uint8Array(n), best: new Float64Array(n), sum: new Float64Array(n), seen: new Uint8Array(n) };
+    arrays = {
+      score: new Float64Array(n),
+      matched: new Uint8Array(n),
+      best: new Float64Array(n),
+      sum: new Float64Array(n),
+      seen: new Uint8Array(n),
+      hit: new Int32Array(n),
+      touched: new Int32Array(n),
+      inVariant: new Int32Array(n),
+      matches: new Int32Array(n),
+    };
     scratch.set(table, arrays);
   }
   return arrays;
