@@ -47,11 +47,24 @@ export interface Postings {
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 
+/** What a result page shows of a document. */
+export interface PageRow {
+  id: number | string;
+  content_type: ContentType;
+  document_id: string;
+  title: string;
+  body: string;
+  grade_band: string | null;
+  theme_slugs: string;
+}
+
 interface State {
   version: number;
   docs: Promise<DocTable> | null;
   postings: Map<string, Postings>;
   postingsHeld: number;
+  /** Result-page rows of recently shown documents (least recently used dropped first). */
+  rows: Map<number, PageRow>;
   lexicon: { maxId: number; byPinyin: Map<string, string[]>; byInitials: Map<string, string[]>; byLength: Map<number, string[]>; pinyinOf: Map<string, string> };
   lexiconStale: boolean;
 }
@@ -67,6 +80,7 @@ function stateOf(strapi: Core.Strapi): State {
       docs: null,
       postings: new Map(),
       postingsHeld: 0,
+      rows: new Map(),
       lexicon: { maxId: 0, byPinyin: new Map(), byInitials: new Map(), byLength: new Map(), pinyinOf: new Map() },
       lexiconStale: true,
     };
@@ -78,6 +92,7 @@ function stateOf(strapi: Core.Strapi): State {
       created.docs = null;
       created.postings.clear();
       created.postingsHeld = 0;
+      created.rows.clear();
       // The lexicon only grows (a stale word matches nothing): read what was added since.
       created.lexiconStale = true;
     });
@@ -185,6 +200,33 @@ export async function postingsOf(strapi: Core.Strapi, terms: string[]): Promise<
       state.postings.delete(oldest);
       state.postingsHeld -= postings.docs.length + 1;
     }
+  }
+  return result;
+}
+
+const MAX_ROWS_HELD = Number(process.env.SEARCH_MEMORY_ROWS ?? 5_000);
+
+/** The result-page rows of these documents (by row id); the most often shown stay in memory. */
+export async function pageRows(strapi: Core.Strapi, ids: number[]): Promise<Map<number, PageRow>> {
+  const state = stateOf(strapi);
+  const version = state.version;
+  const result = new Map<number, PageRow>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const held = state.rows.get(id);
+    if (held) {
+      state.rows.delete(id);
+      state.rows.set(id, held);
+      result.set(id, held);
+    } else missing.push(id);
+  }
+  if (missing.length) {
+    const rows: PageRow[] = await knexOf(strapi)(DOCUMENTS_TABLE).whereIn('id', missing).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs');
+    for (const row of rows) {
+      result.set(Number(row.id), row);
+      if (state.version === version) state.rows.set(Number(row.id), row);
+    }
+    while (state.rows.size > MAX_ROWS_HELD) state.rows.delete(state.rows.keys().next().value as number);
   }
   return result;
 }

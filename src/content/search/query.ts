@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { ContentType } from '../curriculum';
-import { documents, lexicon, postingsOf, BM25_K1, DOCUMENTS_TABLE, type Postings } from './memory';
+import { documents, lexicon, pageRows, postingsOf, BM25_K1, type Postings } from './memory';
 import { isHan, isLatin, pinyinForms } from './normalize';
 import { queryTerms } from './tokenize';
 import { vocabulary } from './vocabulary';
@@ -314,13 +314,7 @@ export async function runQuery(strapi: Core.Strapi, params: QueryParams): Promis
   const themeCountsByName = counted(table.themeNames, themeCounts);
   const facets = { types: facetList(typeCountsByName), gradeBands: facetList(gradeCountsByName), themes: facetList(themeCountsByName) };
 
-  const rows: { id: number | string; content_type: ContentType; document_id: string; title: string; body: string; grade_band: string | null; theme_slugs: string }[] = top.length
-    ? await strapi.db
-        .connection(DOCUMENTS_TABLE)
-        .whereIn('id', top.map((m) => m.ref))
-        .select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs')
-    : [];
-  const byRef = new Map(rows.map((row) => [Number(row.id), row]));
+  const byRef = await pageRows(strapi, top.map((m) => m.ref));
   const highlight = [...new Set(concepts.flatMap((c) => c.variants.filter((v) => v.terms.every((t) => df(postings, t) > 0)).flatMap((v) => v.terms)))];
   const snippet = snippetMaker(highlight);
   const page = top
