@@ -162,6 +162,24 @@ describe('the index stays current', () => {
     expect(await titles('researcher', '孤独感')).toEqual(['新生入学适应']);
     expect(await titles('subject', '孤独感')).toEqual([]);
   });
+
+  test('a rebuild cut short (no signature, half the postings, its indexes dropped) is done again at the next boot', async () => {
+    const expected = await titles('researcher', '压力');
+    const knex = app.strapi.db.connection;
+    await knex('search_meta').where({ key: 'tokenizer' }).delete();
+    const refs = (await knex('search_documents').select('id')).map((row: { id: number }) => row.id);
+    await knex('search_postings').whereIn('document_ref', refs.slice(0, Math.ceil(refs.length / 2))).delete();
+    await knex.raw('DROP INDEX IF EXISTS search_postings_list_idx');
+    await app.restart();
+    expect(await titles('researcher', '压力')).toEqual(expected);
+    expect((await app.strapi.db.connection('search_meta').where({ key: 'tokenizer' }).first('value'))?.value).toMatch(/^\d+:/);
+    // The dropped index is back (it serves every posting-list read).
+    const after = app.strapi.db.connection;
+    const indexes = app.db.client === 'postgres'
+      ? (await after.raw("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'search_postings'")).rows
+      : await after.raw("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'search_postings'");
+    expect(indexes.map((row: { name: string }) => row.name)).toEqual(expect.arrayContaining(['search_postings_list_idx', 'search_postings_document_ref_index']));
+  });
 });
 
 describe('bad requests and refused callers', () => {

@@ -5,6 +5,7 @@ import { CONTENT_TYPE_BY_UID, CONTENT_UIDS, isContentUid, type ContentType, type
 import { indexTerms } from './tokenize';
 import { cached, readCache } from '../../shared/read-cache';
 import { changed, onChange, runExclusive } from '../../shared/cluster';
+import { insertRows } from '../../shared/sql';
 import { DOCUMENTS_TABLE, LEXICON_TABLE, POSTINGS_TABLE, SEARCH_INDEX, lexiconRows } from './memory';
 import { runQuery, type QueryParams, type SearchResult } from './query';
 import { loadVocabulary, seedVocabulary, SEARCH_TERM_UID, vocabulary } from './vocabulary';
@@ -24,6 +25,12 @@ const TITLE_WEIGHT = 3;
 // The stored text is what snippets are cut from (the terms come from the whole text): short enough that a row
 // stays on its database page, so reading a page of hits never walks a long text's overflow pages.
 const BODY_LIMIT = 1_000;
+
+// The postings table's secondary indexes, built once after a rebuild's bulk write instead of row by row.
+const POSTING_INDEXES = [
+  `CREATE INDEX IF NOT EXISTS search_postings_document_ref_index ON ${POSTINGS_TABLE} (document_ref)`,
+  `CREATE INDEX IF NOT EXISTS search_postings_list_idx ON ${POSTINGS_TABLE} (term, document_ref, tf)`,
+];
 
 export async function ensureSearchTables(knex: Knex) {
   if (!(await knex.schema.hasTable(DOCUMENTS_TABLE))) {
@@ -46,13 +53,13 @@ export async function ensureSearchTables(knex: Knex) {
       table.integer('document_ref').notNullable();
       table.integer('tf').notNullable();
       table.primary(['term', 'document_ref']);
-      table.index(['document_ref']);
     });
   }
   // Ranking reads only these columns of a matched document; a covering index keeps the bodies out of it.
   await knex.raw(`CREATE INDEX IF NOT EXISTS search_documents_ranking_idx ON ${DOCUMENTS_TABLE} (id, content_type, restricted, grade_band, length, theme_slugs)`);
-  // A posting list is read from the index alone (term, document, frequency), never from the table's rows.
-  await knex.raw(`CREATE INDEX IF NOT EXISTS search_postings_list_idx ON ${POSTINGS_TABLE} (term, document_ref, tf)`);
+  // A posting list is read from the index alone (term, document, frequency), never from the table's rows; a
+  // rebuild drops both indexes and builds them at its end, or here at the next boot if it was cut short.
+  for (const statement of POSTING_INDEXES) await knex.raw(statement);
   if (!(await knex.schema.hasTable(LEXICON_TABLE))) {
     // Every word of the index once, with its pinyin: pinyin queries and typos look words up here.
     await knex.schema.createTable(LEXICON_TABLE, (table) => {
@@ -130,16 +137,6 @@ type Doc = Part & {
   scenes?: Part[] | null;
   sessions?: Part[] | null;
 };
-/** A row of the documents table, as ranking and the result page read it. */
-interface DocumentRow {
-  id: number | string;
-  content_type: ContentType;
-  document_id: string;
-  title: string;
-  body: string;
-  grade_band: string | null;
-  theme_slugs: string;
-}
 const join = (...parts: unknown[]) => parts.filter((p) => typeof p === 'string' && p.trim()).join('\n');
 const list = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string').join('\n') : '');
 
@@ -307,41 +304,113 @@ export async function rebuildSearchIndex(strapi: Core.Strapi, onProgress?: (inde
   return outcome.ran ? outcome.result : null;
 }
 
+/**
+ * Every posting of a rebuild, held compactly (three typed arrays) so they can be written in the primary key's
+ * order: appended to its B-tree rather than scattered through it, which is what made a rebuild slow.
+ */
+class PostingCollector {
+  private termOf = new Map<string, number>();
+  private terms: string[] = [];
+  private term = new Int32Array(1 << 20);
+  private ref = new Int32Array(1 << 20);
+  private tf = new Float32Array(1 << 20);
+  size = 0;
+
+  add(ref: number, counts: Map<string, number>) {
+    for (const [term, tf] of counts) {
+      let id = this.termOf.get(term);
+      if (id === undefined) this.termOf.set(term, (id = this.terms.push(term) - 1));
+      if (this.size === this.term.length) this.grow();
+      this.term[this.size] = id;
+      this.ref[this.size] = ref;
+      this.tf[this.size] = tf;
+      this.size += 1;
+    }
+  }
+
+  private grow() {
+    const bigger = <T extends Int32Array | Float32Array>(array: T, make: (n: number) => T) => {
+      const next = make(array.length * 2);
+      next.set(array);
+      return next;
+    };
+    this.term = bigger(this.term, (n) => new Int32Array(n));
+    this.ref = bigger(this.ref, (n) => new Int32Array(n));
+    this.tf = bigger(this.tf, (n) => new Float32Array(n));
+  }
+
+  /** The words, and the postings in (term, document) order: a counting sort by word keeps each word's documents in the order they were added (by id). */
+  *inKeyOrder(chunk: number): Generator<{ term: string; document_ref: number; tf: number }[]> {
+    const byName = this.terms.map((_, id) => id).sort((a, b) => (this.terms[a] < this.terms[b] ? -1 : this.terms[a] > this.terms[b] ? 1 : 0));
+    const rank = new Int32Array(this.terms.length);
+    byName.forEach((id, position) => (rank[id] = position));
+    const start = new Int32Array(this.terms.length + 1);
+    for (let i = 0; i < this.size; i += 1) start[rank[this.term[i]] + 1] += 1;
+    for (let r = 0; r < this.terms.length; r += 1) start[r + 1] += start[r];
+    const order = new Int32Array(this.size);
+    const next = start.slice(0, this.terms.length);
+    for (let i = 0; i < this.size; i += 1) order[next[rank[this.term[i]]]++] = i;
+    for (let from = 0; from < this.size; from += chunk) {
+      const rows = [];
+      for (let k = from; k < Math.min(this.size, from + chunk); k += 1) {
+        const i = order[k];
+        rows.push({ term: this.terms[this.term[i]], document_ref: this.ref[i], tf: this.tf[i] });
+      }
+      yield rows;
+    }
+  }
+
+  words() {
+    return this.terms;
+  }
+}
+
 async function rebuildNow(strapi: Core.Strapi, onProgress?: (indexed: number) => void) {
   const knex = strapi.db.connection;
   const signature = await tokenizerSignature(strapi);
-  const words = new Set<string>();
+  // Until the rebuild has finished, no signature: one cut short (a crash) is done again at the next boot.
+  await knex(META_TABLE).where({ key: 'tokenizer' }).delete();
+  await knex.raw('DROP INDEX IF EXISTS search_postings_list_idx');
+  await knex.raw('DROP INDEX IF EXISTS search_postings_document_ref_index');
   await knex(POSTINGS_TABLE).delete();
   await knex(DOCUMENTS_TABLE).delete();
+  const postings = new PostingCollector();
   let indexed = 0;
-  for (const uid of Object.values(CONTENT_UIDS)) {
-    const type = CONTENT_TYPE_BY_UID[uid];
-    const pageSize = 200;
-    for (let start = 0; ; start += pageSize) {
-      const page = (await strapi.documents(uid).findMany({
-        status: 'published',
-        populate: POPULATE[type] as AnyPopulate,
-        sort: 'id:asc',
-        start,
-        limit: pageSize,
-      })) as Doc[];
-      if (page.length === 0) break;
-      const entries = page.map((doc) => indexEntry(type, doc));
-      await strapi.db.transaction(async ({ trx }) => {
-        for (let i = 0; i < entries.length; i += 100) await trx(DOCUMENTS_TABLE).insert(entries.slice(i, i + 100).map((entry) => entry.row));
-        const ids: Pick<DocumentRow, 'id' | 'document_id'>[] = await trx(DOCUMENTS_TABLE).where('content_type', type).whereIn('document_id', entries.map((entry) => entry.row.document_id)).select('id', 'document_id');
-        const refOf = new Map(ids.map((row) => [row.document_id, Number(row.id)]));
-        await insertPostings(trx, entries.map((entry) => ({ ref: refOf.get(entry.row.document_id)!, counts: entry.counts })), words);
-      });
-      indexed += page.length;
-      onProgress?.(indexed);
-      if (page.length < pageSize) break;
+  try {
+    for (const uid of Object.values(CONTENT_UIDS)) {
+      const type = CONTENT_TYPE_BY_UID[uid];
+      const pageSize = 200;
+      for (let start = 0; ; start += pageSize) {
+        const page = (await strapi.documents(uid).findMany({
+          status: 'published',
+          populate: POPULATE[type] as AnyPopulate,
+          sort: 'id:asc',
+          start,
+          limit: pageSize,
+        })) as Doc[];
+        if (page.length === 0) break;
+        const entries = page.map((doc) => indexEntry(type, doc));
+        await strapi.db.transaction(async ({ trx }) => {
+          const refs = await insertRows(strapi, trx, DOCUMENTS_TABLE, entries.map((entry) => entry.row), 'document_id');
+          entries.forEach((entry, i) => postings.add(refs[i], entry.counts));
+        });
+        indexed += page.length;
+        onProgress?.(indexed);
+        if (page.length < pageSize) break;
+      }
     }
+    for (const rows of postings.inKeyOrder(50_000)) {
+      await strapi.db.transaction(async ({ trx }) => {
+        await insertRows(strapi, trx, POSTINGS_TABLE, rows);
+      });
+    }
+  } finally {
+    for (const statement of POSTING_INDEXES) await knex.raw(statement);
   }
   // The lexicon anew: exactly the index's words (a word no document holds any more is gone).
   await knex.transaction(async (trx) => {
     await trx(LEXICON_TABLE).delete();
-    const rows = lexiconRows(words);
+    const rows = lexiconRows(postings.words());
     for (let i = 0; i < rows.length; i += 500) await trx(LEXICON_TABLE).insert(rows.slice(i, i + 500));
   });
   await storeSignature(knex, signature);
