@@ -456,6 +456,20 @@ async function main() {
     const search16 = find('search', 'ours: /api', 16);
     search16.target = `p95 ≤ ${50 * slack} ms`;
     search16.met = search16.p95 <= 50 * slack;
+    // Cold search (every query computed): at least twice stock at 1 and 16 clients, p95 ≤ 50 ms at 16.
+    for (const c of [1, 16]) {
+      const cold = find('search', 'ours, read cache off', c);
+      if (!cold) continue;
+      const ratio = cold.rps / find('search', 'stock', c).rps;
+      cold.target = c === 16 ? `≥ ${2 / slack}× stock, p95 ≤ ${50 * slack} ms` : `≥ ${2 / slack}× stock`;
+      cold.met = ratio >= 2 / slack && (c === 1 || cold.p95 <= 50 * slack);
+    }
+    // The index rebuild of the loaded documents, timed in the load phase (not in a --reuse run).
+    const rebuilt = /search index ([\d.]+) s/.exec((info.loadDurations ?? []).join(', '));
+    if (rebuilt) {
+      const documents = info.size.lessons + info.size.scripts;
+      rows.push({ path: 'search', variant: `index rebuild of ${documents.toLocaleString('en')} documents (seconds)`, clients: null, rps: null, p50: null, p95: null, p99: null, rss: null, ratio: `${rebuilt[1]} s`, target: `≤ ${30 * slack} s`, met: Number(rebuilt[1]) <= 30 * slack });
+    }
     const transcript16 = find('transcript', 'ours', 16);
     transcript16.target = `p95 ≤ ${20 * slack} ms`;
     transcript16.met = transcript16.p95 <= 20 * slack;
