@@ -162,22 +162,32 @@ export async function documents(strapi: Core.Strapi) {
   return state.docs;
 }
 
+/**
+ * Copies what `held` has of `keys` into `into` and returns the keys it lacks. `held` is least recently used
+ * first (a Map keeps insertion order), so each key found moves to its end.
+ */
+function takeHeld<K, V>(held: Map<K, V>, keys: K[], into: Map<K, V>): K[] {
+  const missing: K[] = [];
+  for (const key of keys) {
+    const value = held.get(key);
+    if (value === undefined) {
+      missing.push(key);
+      continue;
+    }
+    held.delete(key);
+    held.set(key, value);
+    into.set(key, value);
+  }
+  return missing;
+}
+
 /** The posting lists of these terms (empty lists for terms in no document). */
 export async function postingsOf(strapi: Core.Strapi, terms: string[]): Promise<Map<string, Postings>> {
   const state = stateOf(strapi);
   const version = state.version;
   const table = await documents(strapi);
   const result = new Map<string, Postings>();
-  const missing: string[] = [];
-  for (const term of terms) {
-    const held = state.postings.get(term);
-    if (held) {
-      // Most recently used last: Map keeps insertion order.
-      state.postings.delete(term);
-      state.postings.set(term, held);
-      result.set(term, held);
-    } else missing.push(term);
-  }
+  const missing = takeHeld(state.postings, terms, result);
   if (missing.length) {
     const rows: { term: string; document_ref: number | string; tf: number | string }[] = await knexOf(strapi)(POSTINGS_TABLE).whereIn('term', missing).select('term', 'document_ref', 'tf');
     const grouped = new Map<string, { docs: number[]; tf: number[] }>(missing.map((term) => [term, { docs: [], tf: [] }]));
@@ -211,15 +221,7 @@ export async function pageRows(strapi: Core.Strapi, ids: number[]): Promise<Map<
   const state = stateOf(strapi);
   const version = state.version;
   const result = new Map<number, PageRow>();
-  const missing: number[] = [];
-  for (const id of ids) {
-    const held = state.rows.get(id);
-    if (held) {
-      state.rows.delete(id);
-      state.rows.set(id, held);
-      result.set(id, held);
-    } else missing.push(id);
-  }
+  const missing = takeHeld(state.rows, ids, result);
   if (missing.length) {
     const rows: PageRow[] = await knexOf(strapi)(DOCUMENTS_TABLE).whereIn('id', missing).select('id', 'content_type', 'document_id', 'title', 'body', 'grade_band', 'theme_slugs');
     for (const row of rows) {
